@@ -1,0 +1,31 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "ReasonIR",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "ReasonIR", targets: ["ReasonIR"]),
+        .library(name: "Retrieval", targets: ["Retrieval"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .executable(name: "reasonir", targets: ["reasonir"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
+        .target(name: "Retrieval"),
+        // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
+        .target(name: "Evaluation", dependencies: ["Retrieval"]),
+        // The facade most users import: index, search and evaluate in a few calls.
+        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation"]),
+        .executableTarget(
+            name: "reasonir",
+            dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR"]),
+    ]
+)

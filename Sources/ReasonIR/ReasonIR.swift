@@ -1,0 +1,2 @@
+@_exported import Retrieval
+@_exported import Evaluation

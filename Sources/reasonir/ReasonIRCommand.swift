@@ -1,0 +1,11 @@
+import ArgumentParser
+import ReasonIR
+
+@main
+struct ReasonIRCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reasonir",
+        abstract: "Reasoning-intensive retrieval: BM25, evaluation on BEIR and BRIGHT.",
+        subcommands: []
+    )
+}

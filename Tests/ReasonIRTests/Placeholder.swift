@@ -1,0 +1,6 @@
+import Testing
+@testable import ReasonIR
+
+@Test func ReasonIRLoads() {
+    #expect(Bool(true))
+}

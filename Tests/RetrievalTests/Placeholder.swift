@@ -1,0 +1,6 @@
+import Testing
+@testable import Retrieval
+
+@Test func RetrievalLoads() {
+    #expect(Bool(true))
+}
