@@ -16,6 +16,8 @@ let package = Package(
     targets: [
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
         .target(name: "Retrieval"),
+        // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
+        .target(name: "Tokenizers"),
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
         .target(name: "Evaluation", dependencies: ["Retrieval"]),
         // The facade most users import: index, search and evaluate in a few calls.
@@ -25,6 +27,7 @@ let package = Package(
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR"]),
     ]

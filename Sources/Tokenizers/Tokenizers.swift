@@ -1,0 +1,1 @@
+// The Tokenizers module: tokenizer.json loading, WordPiece, byte-level BPE.
