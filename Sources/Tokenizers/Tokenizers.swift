@@ -1,1 +1,0 @@
-// The Tokenizers module: tokenizer.json loading, WordPiece, byte-level BPE.
