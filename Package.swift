@@ -22,6 +22,22 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Retrieval"]),
         // The facade most users import: index, search and evaluate in a few calls.
         .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation"]),
+        // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        // Vectorised elementwise kernels (erf-GELU, LayerNorm, softmax, F16/BF16 conversion), AVX2/FMA chosen at run time.
+        .target(name: "CKernels"),
+        // Float32 matrices and views, sgemm through BLAS, elementwise ops, a fixed thread pool.
+        .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
+        // safetensors (memory-mapped, sharded), config.json, sentence-transformers module files.
+        .target(name: "ModelFiles", dependencies: ["Tensor"]),
+        // The BERT encoder, pooling and the Embedder protocol with a sentence-transformers embedder.
+        .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
+        // Throughput of the BERT encoder and sgemm (release build): `swift run -c release bert-bench <model dir>`.
+        .executableTarget(name: "bert-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
         .executableTarget(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -30,5 +46,8 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers"]),
     ]
 )

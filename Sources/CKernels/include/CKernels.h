@@ -1,0 +1,63 @@
+#ifndef REASONIR_CKERNELS_H
+#define REASONIR_CKERNELS_H
+
+// Elementwise kernels for the CPU encoders. Every function has a portable scalar path and, on
+// x86-64, an AVX2+FMA path chosen once at run time (`__builtin_cpu_supports`); the library itself
+// is compiled for the baseline, so no compiler flags are needed. Both paths use the same
+// approximations (erf: |error| <= 1.3e-7, exp: about 1 ulp), so results agree to float rounding.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the AVX2+FMA paths are in use, 0 for the scalar paths.
+int rk_simd_level(void);
+/// Tests: a non-zero value forces the scalar paths, 0 returns to automatic choice.
+void rk_force_scalar(int on);
+
+/// The erf and exp approximations used by the vector kernels (scalar forms, for tests).
+float rk_erf(float x);
+float rk_exp(float x);
+/// y[i] = erf(x[i]) / exp(x[i]) through the dispatched (vector) path.
+void rk_erf_array(const float *x, float *y, ptrdiff_t n);
+void rk_exp_array(const float *x, float *y, ptrdiff_t n);
+
+/// x[r][c] = gelu(x[r][c] + bias[c]) for `rows` rows of `cols` floats, `ldx` floats apart.
+/// `bias` may be NULL. `approximation` 0: exact erf form 0.5·v·(1 + erf(v/√2)) (BERT "gelu", PyTorch's default);
+/// 1: tanh form (BERT "gelu_new", "gelu_pytorch_tanh").
+void rk_bias_gelu(float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t rows, ptrdiff_t cols, int approximation);
+
+/// out[r] = LayerNorm(x[r] + bias + residual[r]) · gamma + beta over `cols` values, with biased variance and
+/// `eps` added to it, as torch.nn.LayerNorm. `bias` and `residual` may be NULL. `out` may be the same memory as
+/// `x` or `residual` (row for row). When `mean_out`/`rstd_out` are not NULL they receive each row's mean and
+/// 1/sqrt(var + eps) (what a backward pass needs).
+void rk_add_layer_norm(float *out, ptrdiff_t ldo,
+                       const float *x, ptrdiff_t ldx,
+                       const float *bias,
+                       const float *residual, ptrdiff_t ldr,
+                       const float *gamma, const float *beta,
+                       ptrdiff_t rows, ptrdiff_t cols, float eps,
+                       float *mean_out, float *rstd_out);
+
+/// In-place softmax over each of `rows` rows of `cols` values. -inf entries become 0; a row that is all -inf
+/// becomes all 0.
+void rk_softmax_rows(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols);
+
+/// IEEE half / bfloat16 (little-endian bit patterns) to float, exactly.
+void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n);
+void rk_bf16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n);
+
+/// dst[i] += a[i] + b[i] (the BERT embedding sum).
+void rk_add2_inplace(float *dst, const float *a, const float *b, ptrdiff_t n);
+
+/// Sequentially consistent fetch-and-add (for the thread pool's work counter).
+long rk_atomic_fetch_add(long *p, long v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
