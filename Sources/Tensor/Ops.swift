@@ -57,9 +57,9 @@ public enum Ops {
     public static func l2NormalizeRows(_ x: MutableMatrixView) {
         for r in 0..<x.rows {
             let row = x.row(r)
-            var sum: Float = 0
-            for v in row { sum += v * v }
-            let scale = 1 / Swift.max(sum.squareRoot(), 1e-12)
+            var sum: Double = 0
+            for v in row { sum += Double(v) * Double(v) }
+            let scale = Float(1 / Swift.max(sum.squareRoot(), 1e-12))
             for i in row.indices { row[i] *= scale }
         }
     }

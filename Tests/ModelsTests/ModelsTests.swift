@@ -1,0 +1,311 @@
+import Foundation
+import ModelFiles
+@testable import Models
+import Tensor
+import Testing
+import Tokenizers
+
+// MARK: golden files
+
+struct TinyBertGolden: Decodable {
+    let texts: [String]
+    let input_ids: [[Int32]]
+    let batch_input_ids: [[Int32]]
+    let batch_attention_mask: [[Int32]]
+    let mean_pooled_raw: [[Float]]
+    let mean_l2: [[Float]]
+    let last_hidden_state_text0: [[Float]]
+
+    static func load() throws -> TinyBertGolden {
+        try JSONDecoder().decode(TinyBertGolden.self, from: Data(contentsOf: Fixtures.golden.appendingPathComponent("tiny_bert.json")))
+    }
+}
+
+struct MiniLMGolden: Decodable {
+    let texts: [String]
+    let input_ids: [[Int32]]
+    let embeddings: [[Float]]
+    let max_seq_length: Int
+
+    static func load() throws -> MiniLMGolden {
+        try JSONDecoder().decode(MiniLMGolden.self, from: Data(contentsOf: Fixtures.golden.appendingPathComponent("minilm_st.json")))
+    }
+}
+
+func maxAbsDiff(_ a: some Collection<Float>, _ b: some Collection<Float>) -> Float {
+    precondition(a.count == b.count)
+    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+}
+
+func cosine(_ a: some Collection<Float>, _ b: some Collection<Float>) -> Double {
+    var dot = 0.0, na = 0.0, nb = 0.0
+    for (x, y) in zip(a, b) { dot += Double(x) * Double(y); na += Double(x) * Double(x); nb += Double(y) * Double(y) }
+    return dot / (na.squareRoot() * nb.squareRoot())
+}
+
+/// A tokenizer for tests: known texts map to fixed ids; anything else becomes one id per character
+/// (wrapped in 101 … 102), so prefixes are visible.
+struct TableTokenizer: Tokenizer {
+    let table: [String: [Int32]]
+    let vocabularySize: Int
+
+    func encode(_ text: String, addSpecialTokens: Bool, maxLength: Int?) -> Encoding {
+        var ids = table[text] ?? ((addSpecialTokens ? [101] : []) + text.unicodeScalars.map { Int32(1000 + $0.value % 500) } + (addSpecialTokens ? [102] : []))
+        if let maxLength, ids.count > maxLength {
+            ids = Array(ids.prefix(maxLength - 1)) + [ids.last!]
+        }
+        return Encoding(ids: ids, tokens: ids.map(String.init))
+    }
+
+    func id(of token: String) -> Int32? { nil }
+}
+
+// MARK: tiny-bert (random weights) against PyTorch
+
+@Suite(.enabled(if: Fixtures.hasTinyBert, "tiny-bert fixture not found (set REASONIR_SHARED)"))
+struct TinyBertTests {
+    let golden: TinyBertGolden
+    let encoder: BertEncoder
+
+    init() throws {
+        golden = try TinyBertGolden.load()
+        encoder = try BertEncoder(directory: Fixtures.tinyBert)
+    }
+
+    @Test func paddedBatchMatchesTransformers() throws {
+        let batch = TokenBatch(inputIDs: golden.batch_input_ids, attentionMask: golden.batch_attention_mask)
+        let out = try encoder.forward(batch)
+        // Last hidden state of text 0 (its 5 real tokens).
+        var worstHidden: Float = 0
+        for (t, expected) in golden.last_hidden_state_text0.enumerated() {
+            worstHidden = max(worstHidden, maxAbsDiff(Array(out.token(0, t)), expected))
+        }
+        #expect(worstHidden < 1e-5, "last_hidden_state max |diff| \(worstHidden)")
+        print("tiny-bert: last_hidden_state_text0 max |diff| \(worstHidden)")
+
+        for normalize in [false, true] {
+            let pooler = Pooler(config: PoolingConfig(modes: [.mean]), normalize: normalize)
+            let pooled = Matrix(rows: batch.batchSize, columns: 64)
+            pooler.pool(out.lastHiddenState.view, batch: batch, into: pooled.mutableView)
+            let expected = normalize ? golden.mean_l2 : golden.mean_pooled_raw
+            let worst = (0..<batch.batchSize).map { maxAbsDiff(Array(pooled.row($0)), expected[$0]) }.max()!
+            #expect(worst < 1e-5, "normalize=\(normalize): max |diff| \(worst)")
+            print("tiny-bert: mean pooled (normalize=\(normalize)) max |diff| \(worst)")
+        }
+    }
+
+    @Test func embedderOnGoldenIdsMatchesSentenceTransformers() throws {
+        let tokenizer = TableTokenizer(table: Dictionary(uniqueKeysWithValues: zip(golden.texts, golden.input_ids)), vocabularySize: 168)
+        for (threads, batchSize) in [(1, 32), (2, 2), (3, 1)] {
+            let embedder = try SentenceTransformerEmbedder(directory: Fixtures.tinyBert, tokenizer: tokenizer, threads: threads, batchSize: batchSize)
+            #expect(embedder.dimension == 64 && embedder.maxSequenceLength == 128)
+            let result = try embedder.embed(golden.texts, kind: .document)
+            let worst = (0..<golden.texts.count).map { maxAbsDiff(result[$0], golden.mean_l2[$0]) }.max()!
+            #expect(worst < 1e-5, "threads=\(threads) batch=\(batchSize): max |diff| \(worst)")
+            print("tiny-bert embedder threads=\(threads) batch=\(batchSize): max |diff| \(worst)")
+            for i in 0..<result.count {
+                let norm = result[i].reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+                #expect(abs(norm - 1) < 1e-5)
+            }
+        }
+    }
+
+    @Test func threadCountsAndParallelModesAgree() throws {
+        // A larger batch so the products and row loops really split.
+        var sequences: [[Int32]] = []
+        for i in 0..<24 { sequences.append([2] + (0..<(20 + i * 4)).map { Int32(5 + ($0 * 7 + i) % 160) } + [3]) }
+        let batch = TokenBatch(sequences: sequences)
+        let reference = try encoder.forward(batch, threads: 1).lastHiddenState.toArray()
+        for (threads, mode) in [(2, DenseParallelism.threadPool), (3, .threadPool), (2, .openBLAS)] {
+            let ws = BertWorkspace(threads: threads, denseParallelism: mode)
+            let out = try encoder.forward(batch, workspace: ws)
+            // Compare real tokens only.
+            var worst: Float = 0
+            for b in 0..<batch.batchSize {
+                for t in 0..<batch.tokenEnd(b) {
+                    let r = b * batch.sequenceLength + t
+                    worst = max(worst, maxAbsDiff(Array(out.lastHiddenState.row(r)), reference[(r * 64)..<((r + 1) * 64)]))
+                }
+            }
+            #expect(worst < 1e-5, "threads=\(threads) \(mode): max |diff| \(worst)")
+        }
+    }
+
+    @Test func paddingDoesNotChangeAText() throws {
+        let short = golden.input_ids[0], long = golden.input_ids[4]
+        let alone = try encoder.forward(TokenBatch(sequences: [short]))
+        let padded = try encoder.forward(TokenBatch(sequences: [long, short, short]))
+        var worst: Float = 0
+        for t in 0..<short.count { worst = max(worst, maxAbsDiff(Array(alone.token(0, t)), Array(padded.token(1, t)))) }
+        #expect(worst < 1e-6, "max |diff| \(worst)")
+    }
+
+    @Test func hiddenStatesAreKeptOnRequest() throws {
+        let batch = TokenBatch(sequences: [golden.input_ids[1]])
+        let out = try encoder.forward(batch, keepHiddenStates: true)
+        let states = try #require(out.hiddenStates)
+        #expect(states.count == 3)
+        #expect(states.last!.toArray() == out.lastHiddenState.toArray())
+        #expect(states[0].toArray() != states[1].toArray())
+    }
+
+    @Test func badInputIsRejected() throws {
+        #expect(throws: EncoderError.tokenOutOfRange(sequence: 1, position: 2, id: 168, vocabularySize: 168)) {
+            try encoder.forward(TokenBatch(sequences: [[2, 3], [2, 5, 168]]))
+        }
+        #expect(throws: EncoderError.sequenceTooLong(length: 129, maximum: 128)) {
+            try encoder.forward(TokenBatch(sequences: [[Int32](repeating: 5, count: 129)]))
+        }
+        #expect(throws: EncoderError.tokenTypeOutOfRange(sequence: 0, position: 1, type: 2, typeVocabularySize: 2)) {
+            try encoder.forward(TokenBatch(sequences: [[2, 5, 3]], tokenTypes: [[0, 2, 0]]))
+        }
+    }
+
+    @Test func halfPrecisionAndShardedCopiesLoad() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = try SafetensorsFile(path: Fixtures.tinyBert.appendingPathComponent("model.safetensors").path)
+        for file in ["config.json", "modules.json", "sentence_bert_config.json"] {
+            try FileManager.default.copyItem(at: Fixtures.tinyBert.appendingPathComponent(file), to: dir.appendingPathComponent(file))
+        }
+        // Sharded F32 copy: two files and an index; must give exactly the same result.
+        var shards = [SafetensorsWriter(), SafetensorsWriter()]
+        var map: [String] = []
+        for (i, name) in source.tensorNames.enumerated() {
+            let t = try source.floatTensor(name)
+            shards[i % 2].add(name, t.toArray(), shape: t.shape)
+            map.append("\"\(name)\": \"model-0000\(i % 2 + 1)-of-00002.safetensors\"")
+        }
+        try shards[0].write(to: dir.appendingPathComponent("model-00001-of-00002.safetensors"))
+        try shards[1].write(to: dir.appendingPathComponent("model-00002-of-00002.safetensors"))
+        try "{\"weight_map\": {\(map.joined(separator: ", "))}}".write(to: dir.appendingPathComponent("model.safetensors.index.json"), atomically: true, encoding: .utf8)
+        let batch = TokenBatch(inputIDs: golden.batch_input_ids, attentionMask: golden.batch_attention_mask)
+        let reference = try encoder.forward(batch).lastHiddenState.toArray()
+        let sharded = try BertEncoder(directory: dir)
+        #expect(try sharded.forward(batch).lastHiddenState.toArray() == reference)
+
+        // F16 and BF16 copies: same model up to the rounding of the weights.
+        for dtype in ["F16", "BF16"] {
+            for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) where f.hasSuffix(".safetensors") || f.hasSuffix(".index.json") {
+                try FileManager.default.removeItem(at: dir.appendingPathComponent(f))
+            }
+            var w = SafetensorsWriter()
+            for name in source.tensorNames {
+                let t = try source.floatTensor(name)
+                let raw: [UInt8] = t.toArray().flatMap { v -> [UInt8] in
+                    let bits: UInt16 = dtype == "F16" ? Float16(v).bitPattern : UInt16(truncatingIfNeeded: v.bitPattern >> 16)
+                    return littleEndianBytes(of: bits)
+                }
+                w.addRaw(name, dtype: dtype, shape: t.shape, data: raw)
+            }
+            try w.write(to: dir.appendingPathComponent("model.safetensors"))
+            let reduced = try BertEncoder(directory: dir)
+            let out = try reduced.forward(batch)
+            let pooled = Matrix(rows: batch.batchSize, columns: 64)
+            Pooler(config: PoolingConfig(modes: [.mean]), normalize: true).pool(out.lastHiddenState.view, batch: batch, into: pooled.mutableView)
+            let worstCos = (0..<batch.batchSize).map { cosine(Array(pooled.row($0)), golden.mean_l2[$0]) }.min()!
+            #expect(worstCos > (dtype == "F16" ? 0.9999 : 0.99), "\(dtype): min cosine \(worstCos)")
+            print("tiny-bert \(dtype) copy: min cosine \(worstCos)")
+        }
+    }
+}
+
+// MARK: all-MiniLM-L6-v2 against sentence-transformers
+
+@Suite(.enabled(if: Fixtures.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
+struct MiniLMTests {
+    @Test func goldenTokenIdsGiveSentenceTransformersEmbeddings() throws {
+        let golden = try MiniLMGolden.load()
+        let tokenizer = TableTokenizer(table: Dictionary(uniqueKeysWithValues: zip(golden.texts, golden.input_ids)), vocabularySize: 30522)
+        let embedder = try SentenceTransformerEmbedder(directory: Fixtures.miniLM, tokenizer: tokenizer, threads: 2)
+        #expect(embedder.dimension == 384)
+        #expect(embedder.maxSequenceLength == golden.max_seq_length)
+        let result = try embedder.embed(golden.texts, kind: .document)
+        for i in 0..<golden.texts.count {
+            let c = cosine(result[i], golden.embeddings[i])
+            let d = maxAbsDiff(result[i], golden.embeddings[i])
+            #expect(c >= 0.99999, "text \(i): cosine \(c), max |diff| \(d)")
+            #expect(d < 1e-5, "text \(i): max |diff| \(d)")
+            print("MiniLM text \(i): cosine \(c), max |diff| \(d)")
+        }
+    }
+}
+
+// MARK: pooling and the embedder's plumbing
+
+@Suite struct PoolingTests {
+    /// Two sequences of length 3 (the second padded after 2 tokens), H = 2.
+    let hidden = Matrix(rows: 6, columns: 2, values: [1, 10, 2, 20, 3, 30,
+                                                      4, -1, 6, -3, 100, 100])
+    let batch = TokenBatch(sequences: [[1, 2, 3], [4, 5]])
+
+    func pooled(_ modes: [PoolingMode], includePrompt: Bool = true, prompts: [Int]? = nil, normalize: Bool = false) -> [[Float]] {
+        let pooler = Pooler(config: PoolingConfig(modes: modes, includePrompt: includePrompt), normalize: normalize)
+        let out = Matrix(rows: 2, columns: pooler.outputDimension(hiddenSize: 2))
+        pooler.pool(hidden.view, batch: batch, promptLengths: prompts, into: out.mutableView)
+        return (0..<2).map { Array(out.row($0)) }
+    }
+
+    @Test func eachMode() {
+        #expect(pooled([.cls]) == [[1, 10], [4, -1]])
+        #expect(pooled([.max]) == [[3, 30], [6, -1]])
+        #expect(pooled([.mean]) == [[2, 20], [5, -2]])
+        #expect(pooled([.lastToken]) == [[3, 30], [6, -3]])
+        let sqrt = pooled([.meanSqrtLength])
+        #expect(abs(sqrt[0][0] - 6 / Float(3).squareRoot()) < 1e-6 && abs(sqrt[1][1] + 4 / Float(2).squareRoot()) < 1e-6)
+        let weighted = pooled([.weightedMean])  // weights 1, 2, 3
+        #expect(abs(weighted[0][0] - (1 + 4 + 9) / 6) < 1e-6 && abs(weighted[1][0] - (4 + 12) / 3) < 1e-6)
+    }
+
+    @Test func concatenationOrderAndNormalisation() {
+        // Modes are concatenated in sentence-transformers' order whatever order they are given in.
+        #expect(pooled([.mean, .cls]) == [[1, 10, 2, 20], [4, -1, 5, -2]])
+        let n = pooled([.cls], normalize: true)
+        #expect(abs(n[0][0] - 1 / Float(101).squareRoot()) < 1e-7)
+    }
+
+    @Test func promptTokensLeftOutWhenConfigured() {
+        #expect(pooled([.mean], includePrompt: false, prompts: [1, 1]) == [[2.5, 25], [6, -3]])
+        #expect(pooled([.mean], includePrompt: true, prompts: [1, 1]) == [[2, 20], [5, -2]])
+    }
+}
+
+@Suite(.enabled(if: Fixtures.hasTinyBert, "tiny-bert fixture not found (set REASONIR_SHARED)"))
+struct EmbedderPlumbingTests {
+    @Test func instructionIsPrependedAndOrderKept() throws {
+        let tokenizer = TableTokenizer(table: [:], vocabularySize: 168)
+        // Ids 1000+ do not fit tiny-bert's 168-token vocabulary, so map characters into range.
+        struct Small: Tokenizer {
+            func encode(_ text: String, addSpecialTokens: Bool, maxLength: Int?) -> Encoding {
+                var ids = text.unicodeScalars.map { Int32(5 + $0.value % 150) }
+                if addSpecialTokens { ids = [2] + ids + [3] }
+                if let maxLength, ids.count > maxLength { ids = Array(ids.prefix(maxLength - 1)) + [3] }
+                return Encoding(ids: ids, tokens: ids.map(String.init))
+            }
+            func id(of token: String) -> Int32? { nil }
+            var vocabularySize: Int { 168 }
+        }
+        _ = tokenizer
+        let embedder = try SentenceTransformerEmbedder(directory: Fixtures.tinyBert, tokenizer: Small(), threads: 2, batchSize: 2)
+        let texts = ["a much longer text than the others, to sort first", "short", "", "medium length text"]
+        let docs = try embedder.embed(texts, kind: .document)
+        let queries = try embedder.embed(texts, kind: .query(instruction: "query: "))
+        let direct = try embedder.embed(tokenIDs: texts.map { Small().encode("query: " + $0).ids })
+        #expect(queries == direct)
+        #expect(docs != queries)
+        // Each text alone gives the same vector as in the batch (input order is kept).
+        for (i, text) in texts.enumerated() {
+            let single = try embedder.embed([text], kind: .document)
+            #expect(maxAbsDiff(single[0], docs[i]) < 1e-6)
+        }
+        // Over-long input is truncated by the tokenizer to max_seq_length (128).
+        let long = String(repeating: "x", count: 500)
+        #expect(try embedder.embed([long], kind: .document).count == 1)
+        #expect(throws: EmbedderError.self) { try embedder.embed(tokenIDs: [[Int32](repeating: 5, count: 129)]) }
+        #expect(try embedder.embed([], kind: .document).count == 0)
+    }
+
+    @Test func loadingWithoutATokenizerSaysWhy() throws {
+        #expect(throws: EmbedderError.self) { try SentenceTransformerEmbedder.load(directory: Fixtures.tinyBert) }
+    }
+}
