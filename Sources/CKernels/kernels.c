@@ -107,7 +107,7 @@ float rk_exp(float x) {
     return ldexpf(y, (int)n);
 }
 
-static inline float gelu_erf_scalar(float v) { return 0.5f * v * (1.0f + rk_erf(v * SQRT1_2)); }
+__attribute__((always_inline)) static inline float gelu_erf_scalar(float v) { return 0.5f * v * (1.0f + rk_erf(v * SQRT1_2)); }
 
 static inline float gelu_tanh_scalar(float v) {
     float y = GELU_TANH_K * (v + GELU_TANH_C * v * v * v);
@@ -159,8 +159,10 @@ static void add_layer_norm_row_scalar(float *out, const float *x, const float *b
 
 #if RK_X86
 #define RK_AVX2 __attribute__((target("avx2,fma")))
+// Inlined even at -O0 (debug builds of the package), where calls through the stack dominate otherwise.
+#define RK_INLINE __attribute__((always_inline))
 
-RK_AVX2 static inline float hsum256(__m256 v) {
+RK_AVX2 RK_INLINE static inline float hsum256(__m256 v) {
     __m128 lo = _mm256_castps256_ps128(v);
     __m128 hi = _mm256_extractf128_ps(v, 1);
     lo = _mm_add_ps(lo, hi);
@@ -171,7 +173,7 @@ RK_AVX2 static inline float hsum256(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-RK_AVX2 static inline float hmax256(__m256 v) {
+RK_AVX2 RK_INLINE static inline float hmax256(__m256 v) {
     __m128 lo = _mm256_castps256_ps128(v);
     __m128 hi = _mm256_extractf128_ps(v, 1);
     lo = _mm_max_ps(lo, hi);
@@ -180,7 +182,7 @@ RK_AVX2 static inline float hmax256(__m256 v) {
     return _mm_cvtss_f32(lo);
 }
 
-RK_AVX2 static inline __m256 exp256(__m256 x) {
+RK_AVX2 RK_INLINE static inline __m256 exp256(__m256 x) {
     __m256 under = _mm256_cmp_ps(x, _mm256_set1_ps(EXP_LO), _CMP_LT_OQ);
     x = _mm256_min_ps(x, _mm256_set1_ps(EXP_HI));
     x = _mm256_max_ps(x, _mm256_set1_ps(EXP_LO));
@@ -199,7 +201,7 @@ RK_AVX2 static inline __m256 exp256(__m256 x) {
     return _mm256_andnot_ps(under, y);
 }
 
-RK_AVX2 static inline __m256 erf256(__m256 x) {
+RK_AVX2 RK_INLINE static inline __m256 erf256(__m256 x) {
     const __m256 sign_mask = _mm256_set1_ps(-0.0f);
     __m256 sign = _mm256_and_ps(x, sign_mask);
     __m256 ax = _mm256_andnot_ps(sign_mask, x);
@@ -223,12 +225,12 @@ RK_AVX2 static inline __m256 erf256(__m256 x) {
     return _mm256_or_ps(r, sign);
 }
 
-RK_AVX2 static inline __m256 gelu_erf256(__m256 v) {
+RK_AVX2 RK_INLINE static inline __m256 gelu_erf256(__m256 v) {
     __m256 e = erf256(_mm256_mul_ps(v, _mm256_set1_ps(SQRT1_2)));
     return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
 }
 
-RK_AVX2 static inline __m256 gelu_tanh256(__m256 v) {
+RK_AVX2 RK_INLINE static inline __m256 gelu_tanh256(__m256 v) {
     __m256 v3 = _mm256_mul_ps(_mm256_mul_ps(v, v), v);
     __m256 y = _mm256_mul_ps(_mm256_set1_ps(GELU_TANH_K), _mm256_fmadd_ps(_mm256_set1_ps(GELU_TANH_C), v3, v));
     y = _mm256_min_ps(_mm256_max_ps(y, _mm256_set1_ps(-10.0f)), _mm256_set1_ps(10.0f));

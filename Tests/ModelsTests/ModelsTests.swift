@@ -309,3 +309,54 @@ struct EmbedderPlumbingTests {
         #expect(throws: EmbedderError.self) { try SentenceTransformerEmbedder.load(directory: Fixtures.tinyBert) }
     }
 }
+
+// MARK: SciFact through sentence-transformers' batched encode (golden WordPiece ids)
+
+struct WordPieceGolden: Decodable {
+    struct Item: Decodable { let id: String; let ids: [Int32] }
+    let queries: [Item]
+    let docs: [Item]
+
+    static func load() throws -> WordPieceGolden {
+        try JSONDecoder().decode(WordPieceGolden.self, from: Data(contentsOf: Fixtures.golden.appendingPathComponent("wordpiece_minilm.json")))
+    }
+}
+
+/// Raw little-endian Float32 rows.
+func readFloat32Matrix(_ url: URL, columns: Int) throws -> [[Float]] {
+    let data = try Data(contentsOf: url)
+    let values = data.withUnsafeBytes { raw in (0..<(data.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
+    return stride(from: 0, to: values.count, by: columns).map { Array(values[$0..<($0 + columns)]) }
+}
+
+@Suite(.enabled(if: Fixtures.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
+struct MiniLMSciFactTests {
+    /// The golden ids are untruncated; sentence-transformers keeps the first 255 ids and [SEP] (102).
+    static func truncated(_ ids: [Int32], to maxLength: Int) -> [Int32] {
+        ids.count <= maxLength ? ids : Array(ids.prefix(maxLength - 1)) + [ids.last!]
+    }
+
+    /// All 200 docs with REASONIR_SLOW_TESTS=1 (about 20 s in a release build, minutes in a debug build,
+    /// where the C kernels are compiled without optimisation); otherwise the first 16 (12 of them
+    /// truncated at 256 tokens).
+    static let docCount = ProcessInfo.processInfo.environment["REASONIR_SLOW_TESTS"] == "1" ? 200 : 16
+
+    @Test func docs200AndQueriesMatchTheBatchedReference() throws {
+        let golden = try WordPieceGolden.load()
+        let embedder = try SentenceTransformerEmbedder(directory: Fixtures.miniLM, tokenizer: TableTokenizer(table: [:], vocabularySize: 30522), threads: 2)
+        for (name, items, file) in [("docs200", Array(golden.docs.prefix(Self.docCount)), "minilm_scifact_docs200.f32.bin"),
+                                    ("queries", golden.queries, "minilm_scifact_queries.f32.bin")] {
+            let expected = Array(try readFloat32Matrix(Fixtures.golden.appendingPathComponent(file), columns: 384).prefix(items.count))
+            #expect(expected.count == items.count)
+            let result = try embedder.embed(tokenIDs: items.map { Self.truncated($0.ids, to: embedder.maxSequenceLength) })
+            var worst: Float = 0, worstCosine = 1.0
+            for i in 0..<items.count {
+                worst = max(worst, maxAbsDiff(result[i], expected[i]))
+                worstCosine = min(worstCosine, cosine(result[i], expected[i]))
+            }
+            print("MiniLM SciFact \(name) (\(items.count)): max |diff| \(worst), min cosine \(worstCosine)")
+            #expect(worst < 1e-5, "\(name): max |diff| \(worst)")
+            #expect(worstCosine >= 0.99999)
+        }
+    }
+}
