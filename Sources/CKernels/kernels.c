@@ -432,5 +432,12 @@ void rk_bf16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n) {
 }
 
 void rk_add2_inplace(float *dst, const float *a, const float *b, ptrdiff_t n) {
-    for (ptrdiff_t i = 0; i < n; i++) dst[i] += a[i] + b[i];
+    for (ptrdiff_t i = 0; i < n; i++) dst[i] = (dst[i] + a[i]) + b[i];
+}
+
+void rk_add_bias_rows(float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t rows, ptrdiff_t cols) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        float *row = x + r * ldx;
+        for (ptrdiff_t c = 0; c < cols; c++) row[c] += bias[c];
+    }
 }

@@ -220,7 +220,7 @@ public final class BertEncoder: Sendable {
                 for r in 0..<(batch.batchSize * T) {
                     let out = hidden.storage + r * H
                     out.update(from: word + Int(ids[r]) * H, count: H)
-                    addEmbeddings(out, type + Int(types[r]) * H, position + (r % T) * H, H)
+                    Ops.add(out, type + Int(types[r]) * H, position + (r % T) * H, count: H)  // HF order: (word + type) + position
                 }
             }
         }
@@ -292,8 +292,3 @@ public final class BertEncoder: Sendable {
     }
 }
 
-/// dst = (dst + tokenType) + position, in Hugging Face's order of additions.
-@inline(__always)
-private func addEmbeddings(_ dst: UnsafeMutablePointer<Float>, _ tokenType: UnsafePointer<Float>, _ position: UnsafePointer<Float>, _ n: Int) {
-    for i in 0..<n { dst[i] = (dst[i] + tokenType[i]) + position[i] }
-}

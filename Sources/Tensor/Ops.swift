@@ -66,10 +66,12 @@ public enum Ops {
 
     /// `x += bias`, broadcast over rows.
     public static func addBias(_ x: MutableMatrixView, _ bias: UnsafePointer<Float>) {
-        for r in 0..<x.rows {
-            let row = x.row(r)
-            for i in row.indices { row[i] += bias[i] }
-        }
+        rk_add_bias_rows(x.base, x.rowStride, bias, x.rows, x.columns)
+    }
+
+    /// `dst = (dst + a) + b` over `count` values, added in that order.
+    public static func add(_ dst: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
+        rk_add2_inplace(dst, a, b, count)
     }
 
     /// erf and exp as the kernels compute them (for tests and callers that need the same numerics).

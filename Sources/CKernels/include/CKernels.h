@@ -50,8 +50,11 @@ void rk_softmax_rows(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols);
 void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n);
 void rk_bf16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n);
 
-/// dst[i] += a[i] + b[i] (the BERT embedding sum).
+/// dst[i] = (dst[i] + a[i]) + b[i], in that order (the BERT embedding sum: word + token type + position).
 void rk_add2_inplace(float *dst, const float *a, const float *b, ptrdiff_t n);
+
+/// x[r][c] += bias[c] for `rows` rows of `cols` floats, `ldx` floats apart.
+void rk_add_bias_rows(float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t rows, ptrdiff_t cols);
 
 /// Sequentially consistent fetch-and-add (for the thread pool's work counter).
 long rk_atomic_fetch_add(long *p, long v);
