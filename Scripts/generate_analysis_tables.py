@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Generates Sources/Retrieval/Analysis/UnicodeTables.swift for the Lucene-compatible StandardTokenizer.
 
-Lucene 9's StandardTokenizer grammar is compiled by JFlex with Unicode 9.0 properties (Word_Break,
-Script, Line_Break) and Emoji 11.0 data. We only have newer UCD files (Debian `unicode-data`,
-/usr/share/unicode), so every property is restricted to code points that already existed in the
-version Lucene used (DerivedAge.txt), plus a few fix-ups for values that changed since then.
+Lucene 9.9's StandardTokenizer (as bundled in Anserini 1.7.1 / pyserini 1.6.0) behaves as if its
+Word_Break, Script and Line_Break properties were those of Unicode 12.1, while its emoji properties
+come from Emoji 11.0 data. We only have newer UCD files (Debian `unicode-data` 15.0 in
+/usr/share/unicode), so every property is restricted to code points that already existed then
+(DerivedAge.txt), and the few values that changed since are set back (see FIXUPS below). The
+version and the fix-ups were found by running Lucene itself on every code point in several contexts.
 
 Usage: python3 Scripts/generate_analysis_tables.py [UCD_DIR] > Sources/Retrieval/Analysis/UnicodeTables.swift
 """
@@ -49,7 +51,7 @@ def existed_in(cp, version):
     return age[cp] is not None and age[cp] <= version
 
 
-U9, E11 = (9, 0), (11, 0)
+U9, E11 = (12, 1), (11, 0)  # U9: the Unicode version of the Word_Break/Script/Line_Break data
 value = [0] * MAX
 
 for a, b, v in ranges("auxiliary/WordBreakProperty.txt"):
@@ -58,9 +60,11 @@ for a, b, v in ranges("auxiliary/WordBreakProperty.txt"):
     for cp in range(a, b + 1):
         if existed_in(cp, U9):
             value[cp] = WB.index(v)
-# Unicode 9 had E_Modifier for the skin tones; Unicode 11 folded them into Extend.
-for cp in range(0x1F3FB, 0x1F3FF + 1):
-    value[cp] = 0
+# Unicode 14 made these ALetter or MidLetter; Lucene still has them as Other:
+# modifier tone letters, Armenian apostrophe/abbreviation mark/hyphen, Chinese tone letters.
+for a, b in [(0x02E5, 0x02EB), (0x055A, 0x055A), (0x055F, 0x055F), (0x058A, 0x058A), (0xA708, 0xA716)]:
+    for cp in range(a, b + 1):
+        value[cp] = 0
 # Lucene's NumericEx also accepts the full-width digits.
 for cp in range(0xFF10, 0xFF19 + 1):
     value[cp] = WB.index("Numeric")
@@ -69,6 +73,8 @@ for a, b, v in ranges("Scripts.txt", {"Han", "Hiragana"}):
     for cp in range(a, b + 1):
         if existed_in(cp, U9):
             value[cp] |= FLAG_HAN if v == "Han" else FLAG_HIRAGANA
+# OLD CHINESE HOOK MARK became Script=Han after Unicode 12.1.
+value[0x16FE2] &= ~FLAG_HAN
 for a, b, v in ranges("LineBreak.txt", {"SA"}):
     for cp in range(a, b + 1):
         if existed_in(cp, U9):
@@ -81,6 +87,9 @@ for a, b, v in ranges("emoji/emoji-data.txt"):
             ext_pict.add(cp)  # includes reserved code points on purpose, as Emoji 11 did
         elif existed_in(cp, E11):
             {"Emoji": emoji, "Emoji_Modifier_Base": emb, "Emoji_Modifier": em}.get(v, set()).add(cp)
+# Emoji 11 reserved 1FB00..1FBFF as Extended_Pictographic; Unicode 13 filled the block with
+# legacy computing symbols and dropped it, but Lucene still makes each of them an emoji token.
+ext_pict |= set(range(0x1FB00, 0x1FBFF + 1))
 # Lucene: EmojiChar = Extended_Pictographic | (Emoji - (Regional_Indicator | [0-9#*] | [©®™〰〽] | Emoji_Modifier))
 rkam = {cp for cp in range(MAX) if WB[value[cp] & 31] == "Regional_Indicator"}
 rkam |= {ord(c) for c in "0123456789#*©®™\u3030\u303D"} | em

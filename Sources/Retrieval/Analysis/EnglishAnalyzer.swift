@@ -49,9 +49,10 @@ private struct TermScratch {
                     count += 1
                     i += 1
                 } else {
-                    isASCII = false
                     let (cp, width) = decodeScalar(token, at: i)
-                    count += encodeScalar(SimpleLowercase.map(cp), into: base + count)
+                    let lower = SimpleLowercase.map(cp)
+                    if lower >= 0x80 { isASCII = false }  // İ → i and K (Kelvin) → k become ASCII
+                    count += encodeScalar(lower, into: base + count)
                     i += width
                 }
             }
