@@ -15,8 +15,18 @@ public struct PorterStemmer: Sendable {
         return String(decoding: units[..<count], as: UTF16.self)
     }
 
-    /// Stems `buffer[0..<count]` in place and returns the new length (never longer).
-    static func stem<Unit: FixedWidthInteger & UnsignedInteger>(
+    /// Stems ASCII bytes `buffer[0..<count]` in place and returns the new length (never longer).
+    static func stem(_ buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
+        stemUnits(buffer, count: count)
+    }
+
+    /// Stems UTF-16 units `buffer[0..<count]` in place and returns the new length (never longer).
+    static func stem(_ buffer: UnsafeMutablePointer<UInt16>, count: Int) -> Int {
+        stemUnits(buffer, count: count)
+    }
+
+    // Concrete entry points above keep this generic code specialised even without whole-module optimisation.
+    private static func stemUnits<Unit: FixedWidthInteger & UnsignedInteger>(
         _ buffer: UnsafeMutablePointer<Unit>, count: Int
     ) -> Int {
         var core = PorterCore(b: buffer, k: count - 1)
