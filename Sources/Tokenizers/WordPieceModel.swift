@@ -94,22 +94,30 @@ public struct WordPieceModel: Sendable {
             scratch.offsets.withUnsafeBufferPointer { offsets in
                 var start = 0
                 while start < n {
-                    let table = start == 0 ? vocabulary : continuations
+                    let first = start == 0
+                    let maxKey = first ? vocabulary.maxKeyLength : continuations.maxKeyLength
                     let from = Int(offsets[start])
                     var end = n
                     var found = -1
                     while end > start {
                         let length = Int(offsets[end]) - from
-                        if length <= table.maxKeyLength,
-                           let e = table.entry(for: UnsafeBufferPointer(rebasing: bytes[from..<(from + length)])) {
-                            found = e
-                            break
+                        if length <= maxKey {
+                            let key = UnsafeBufferPointer(rebasing: bytes[from..<(from + length)])
+                            if let e = first ? vocabulary.entry(for: key) : continuations.entry(for: key) {
+                                found = e
+                                break
+                            }
                         }
                         end -= 1
                     }
                     guard found >= 0 else { ok = false; return }
-                    ids.append(table.ids[found])
-                    tokens.append(table.strings[found])
+                    if first {
+                        ids.append(vocabulary.ids[found])
+                        tokens.append(vocabulary.strings[found])
+                    } else {
+                        ids.append(continuations.ids[found])
+                        tokens.append(continuations.strings[found])
+                    }
                     start = end
                 }
             }
