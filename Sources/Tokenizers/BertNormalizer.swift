@@ -160,16 +160,40 @@ struct CanonicalDecomposition {
         }
     }
 
+    /// Decompositions of U+00C0..<U+3400 (Latin, Greek, Cyrillic, Arabic, Indic, …), computed once
+    /// per process (about 13,000 scalars, a few milliseconds); only those that decompose are kept.
+    private static let common: [UInt32: [UInt32]] = {
+        var table: [UInt32: [UInt32]] = [:]
+        for c in UInt32(0xC0)..<0x3400 {
+            guard let scalar = Unicode.Scalar(c) else { continue }
+            let d = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars.map(\.value)
+            if d != [c] { table[c] = d }
+        }
+        return table
+    }()
+
+    /// Scalars above U+3400 looked up so far (this per-call memo keeps the type free of locks).
     private var memo: [UInt32: [UInt32]] = [:]
 
     mutating func decompose(_ c: UInt32, into parts: inout Parts) {
-        // Hangul syllables decompose algorithmically (Unicode 3.12).
-        if c >= 0xAC00, c <= 0xD7A3 {
+        if c < 0x3400 {
+            if let d = Self.common[c] { for x in d { parts.append(x) } } else { parts.append(c) }
+            return
+        }
+        switch c {
+        case 0xAC00...0xD7A3:
+            // Hangul syllables decompose algorithmically (Unicode 3.12).
             let s = c - 0xAC00
             parts.append(0x1100 + s / 588)
             parts.append(0x1161 + (s % 588) / 28)
             if s % 28 != 0 { parts.append(0x11A7 + s % 28) }
             return
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0x20000...0x2A6DF, 0xE000...0xF8FF:
+            // CJK unified ideographs and private use have no decompositions.
+            parts.append(c)
+            return
+        default:
+            break
         }
         if let known = memo[c] {
             for d in known { parts.append(d) }

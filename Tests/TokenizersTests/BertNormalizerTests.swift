@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tokenizers
 
@@ -85,5 +86,50 @@ struct BertPreTokenizerTests {
         #expect(pre.split("a\u{2E43}b") == ["a\u{2E43}b"])
         // Other Unicode whitespace splits too.
         #expect(pre.split("a\u{3000}b\u{85}c") == ["a", "b", "c"])
+    }
+}
+
+/// Accent stripping must equal NFD of the whole text (Foundation's, with canonical reordering)
+/// followed by dropping the reference's Mn characters.
+struct CanonicalDecompositionTests {
+    static func reference(_ text: String) -> String {
+        var view = String.UnicodeScalarView()
+        for s in text.decomposedStringWithCanonicalMapping.unicodeScalars where !CharacterClasses.isNonspacingMark(s.value) {
+            view.append(s)
+        }
+        return String(view)
+    }
+
+    @Test func everyScalarAlone() {
+        let strip = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: true, lowercase: false)
+        var differences: [String] = []
+        for c in UInt32(0x80)...0x2FFFF {
+            guard let scalar = Unicode.Scalar(c) else { continue }
+            let text = "a" + String(Character(scalar)) + "b"
+            if strip.normalize(text) != Self.reference(text) { differences.append(String(c, radix: 16)) }
+        }
+        #expect(differences.isEmpty, "\(differences.count) scalars differ, e.g. \(differences.prefix(10))")
+    }
+
+    @Test func reorderingOfMarksThatAreKept() {
+        // Marks with a combining class that the reference's (Unicode 8.0) Mn table lacks survive
+        // stripping, so their canonical order shows.
+        let strip = BertNormalizer(cleanText: false, handleChineseChars: false, stripAccents: true, lowercase: false)
+        let marks: [UInt32] = [0x1DF6, 0x1DF7, 0x1DF8, 0x0301, 0x0323, 0x0F39, 0x1D165, 0x1D16D, 0x302A, 0x0345]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<500 {
+            var view = String.UnicodeScalarView()
+            for _ in 0..<(1 + next(8)) {
+                if next(3) == 0 { view.append(Unicode.Scalar(UInt32(0x61 + next(3)))!) }
+                view.append(Unicode.Scalar(marks[next(marks.count)])!)
+                if next(5) == 0 { view.append("\u{1E09}") }  // ḉ: decomposes to c + cedilla + acute
+            }
+            let text = String(view)
+            #expect(strip.normalize(text) == Self.reference(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
     }
 }
