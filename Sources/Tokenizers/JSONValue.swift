@@ -274,6 +274,15 @@ struct JSONParser {
             if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
             guard digits() > 0 else { throw fail("expected digits in exponent") }
         }
+        if isInteger, i - start <= 18 {
+            // Fast path: at most 18 digits always fit in an Int.
+            var k = start
+            let negative = b[k] == UInt8(ascii: "-")
+            if negative { k += 1 }
+            var v = 0
+            while k < i { v = v &* 10 &+ Int(b[k] &- UInt8(ascii: "0")); k += 1 }
+            return .int(negative ? -v : v)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
         if isInteger, let v = Int(text) { return .int(v) }
         guard let d = Double(text) else { throw fail("invalid number", at: start) }

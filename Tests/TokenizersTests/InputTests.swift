@@ -85,3 +85,11 @@ struct JSONParserTests {
         }
     }
 }
+
+struct JSONNumberTests {
+    @Test func integersAndDoubles() throws {
+        let v = try JSONParserTests.parse("[0, -0, 7, -123456789012345678, 9223372036854775807, 9223372036854775808, 1.5e-3, -2E+2]")
+        #expect(v == .array([.int(0), .int(0), .int(7), .int(-123456789012345678), .int(Int.max),
+                             .double(9223372036854775808), .double(0.0015), .double(-200)]))
+    }
+}
