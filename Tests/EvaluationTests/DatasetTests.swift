@@ -100,6 +100,23 @@ import Testing
         #expect(error.description == "/data/corpus.jsonl:7: missing field \"_id\"")
     }
 
+    /// SciFact's corpus streams through one record at a time.
+    @Test func scifactCorpusStreams() throws {
+        let dataset = BEIRDataset(directory: SharedData.url("data/scifact"))
+        var count = 0
+        var first: Document?
+        try dataset.corpus().forEachRecord { document in
+            if first == nil { first = document }
+            count += 1
+        }
+        #expect(count == 5183)
+        #expect(first?.id == "4983")
+        #expect(first?.text.hasPrefix("Microstructural development of human newborn cerebral white matter assessed in vivo by diffusion tensor magnetic resonance imaging. Alterations of the architecture") == true)
+        let queries = try dataset.queries().collect()
+        #expect(queries.count == 300)
+        #expect(queries.first == Query(id: "1", text: "0-dimensional biomaterials show inductive properties."))
+    }
+
     @Test func brightExamplesFromSharedData() throws {
         let dataset = BRIGHTDataset(directory: SharedData.url("data/bright"))
         let biology = try dataset.examples(task: "biology").collect()

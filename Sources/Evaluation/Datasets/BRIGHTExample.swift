@@ -60,7 +60,11 @@ extension [BRIGHTExample] {
     public var excludedIDs: [String: Set<String>] {
         var excluded: [String: Set<String>] = [:]
         for example in self where !example.excludedIDs.isEmpty {
-            excluded[example.id, default: []].formUnion(example.excludedIDs)
+            if excluded[example.id] == nil {
+                excluded[example.id] = Set(example.excludedIDs)
+            } else {
+                excluded[example.id]!.formUnion(example.excludedIDs)
+            }
         }
         return excluded
     }
