@@ -82,7 +82,7 @@ public struct EvaluationReport: Sendable, Equatable {
     /// `num_q` (trec_eval's name for the number of evaluated queries) comes last when
     /// `includeQueryCount` is set.
     public func jsonString(_ naming: MetricNaming = .pytrec, roundedTo digits: Int? = 5, includeQueryCount: Bool = true) -> String {
-        var members = namedMeans(naming, roundedTo: digits).map { "\(Self.jsonString($0.name)): \(Self.jsonNumber($0.value))" }
+        var members = namedMeans(naming, roundedTo: digits).map { "\(Self.jsonQuoted($0.name)): \(Self.jsonNumber($0.value))" }
         if includeQueryCount { members.append("\"num_q\": \(evaluatedQueries.count)") }
         return "{" + members.joined(separator: ", ") + "}"
     }
@@ -146,7 +146,7 @@ public struct EvaluationReport: Sendable, Equatable {
         value.isFinite ? value.description : "null"
     }
 
-    static func jsonString(_ text: String) -> String {
+    static func jsonQuoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -22,5 +22,4 @@ public struct MetricSet: Sendable, Hashable, Sequence {
 
     public func makeIterator() -> IndexingIterator<[Metric]> { metrics.makeIterator() }
     public var count: Int { metrics.count }
-    public func contains(_ metric: Metric) -> Bool { metrics.contains(metric) }
 }

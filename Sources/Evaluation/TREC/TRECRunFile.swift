@@ -13,7 +13,6 @@ extension Run {
     public static func read(from url: URL) throws(EvaluationError) -> Run {
         let path = url.path
         var run = Run()
-        var positions: [String: [String: Int]] = [:]
         var currentQuery = ""
         var currentRanking: [ScoredDocument] = []
         var currentPositions: [String: Int] = [:]
@@ -21,7 +20,6 @@ extension Run {
         func flush() {
             guard !currentQuery.isEmpty else { return }
             run.setRanking(currentRanking, for: currentQuery)
-            positions[currentQuery] = currentPositions
         }
 
         for line in try LineReader.open(url) {
@@ -44,11 +42,12 @@ extension Run {
             }
             let queryID = String(fields[0])
             if queryID != currentQuery {
-                // Lines of a query are usually contiguous; switch the working ranking when not.
+                // A query's lines are usually contiguous; when a query comes back, resume its ranking.
                 flush()
                 currentQuery = queryID
                 currentRanking = run[queryID] ?? []
-                currentPositions = positions[queryID] ?? [:]
+                currentPositions = Dictionary(
+                    currentRanking.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
             }
             let document = ScoredDocument(id: joinedWithSpaces(fields[2..<(n - 3)]), score: score)
             if let position = currentPositions[document.id] {
@@ -67,13 +66,12 @@ extension Run {
     /// renamed over `url`, so readers never see half a file.
     public func write(to url: URL, tag: String = "reasonir") throws(EvaluationError) {
         let path = url.path
-        guard !tag.isEmpty, whitespaceFields(Substring(tag)).count == 1, whitespaceFields(Substring(tag))[0] == tag else {
+        guard isOneWord(tag) else {
             throw .cannotWrite(path: path, reason: "the run tag \"\(tag)\" must be one word without whitespace")
         }
         try AtomicFileWriter.write(to: url) { (emit: (String) throws(EvaluationError) -> Void) throws(EvaluationError) in
             for queryID in queryIDs {
-                let fields = whitespaceFields(Substring(queryID))
-                guard fields.count == 1, fields[0] == queryID else {
+                guard isOneWord(queryID) else {
                     throw .cannotWrite(path: path, reason: "query id \"\(queryID)\" must be one word without whitespace")
                 }
                 for (index, document) in (self[queryID] ?? []).enumerated() {
@@ -93,4 +91,10 @@ extension Run {
             }
         }
     }
+}
+
+/// True when `text` reads back as exactly one whitespace-separated field.
+private func isOneWord(_ text: String) -> Bool {
+    let fields = whitespaceFields(Substring(text))
+    return fields.count == 1 && fields[0] == text
 }
