@@ -112,8 +112,4 @@ struct EvaluateRunCommand: ParsableCommand {
         }
         return report
     }
-
-    private func warn(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
 }

@@ -16,11 +16,12 @@ final class TerminalProgress: ProgressReporter, @unchecked Sendable {
     }
 
     func report(_ update: ProgressUpdate) {
-        guard !quiet, interactive else { return }
+        guard !quiet else { return }
         lock.lock()
         defer { lock.unlock() }
         let start = started[update.task] ?? Date()
         started[update.task] = start
+        guard interactive else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
@@ -31,18 +32,18 @@ final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         guard !quiet else { return }
         lock.lock()
         defer { lock.unlock() }
-        let elapsed = Date().timeIntervalSince(started[update.task] ?? Date())
+        let elapsed = started[update.task].map { Date().timeIntervalSince($0) }
         started[update.task] = nil
         write((interactive ? "\r\u{1B}[K" : "") + line(update, elapsed: elapsed, done: true) + "\n")
     }
 
-    private func line(_ update: ProgressUpdate, elapsed: TimeInterval, done: Bool = false) -> String {
-        let rate = elapsed > 0 ? Double(update.completed) / elapsed : 0
+    private func line(_ update: ProgressUpdate, elapsed: TimeInterval?, done: Bool = false) -> String {
+        let rate = (elapsed ?? 0) > 0 ? Double(update.completed) / elapsed! : 0
         var text = "\(update.task): \(update.completed)"
         if let total = update.total { text += "/\(total)" }
         text += " \(update.unit)"
         if done {
-            text += String(format: " in %.1fs", elapsed)
+            if let elapsed { text += String(format: " in %.2fs", elapsed) }
         } else if let total = update.total, rate > 0 {
             text += String(format: ", %.0f/s, ETA %.0fs", rate, Double(total - update.completed) / rate)
         }

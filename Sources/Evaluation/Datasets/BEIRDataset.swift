@@ -25,7 +25,12 @@ public struct BEIRDataset: Sendable {
     /// The corpus, streamed. Throws `cannotOpen` at once if the file is missing; every other
     /// problem comes out of the iteration as a failure naming its line and field.
     public func corpus() throws(EvaluationError) -> RecordStream<Document> {
-        try RecordStream(url: corpusURL) { row throws(EvaluationError) in
+        try Self.corpus(at: corpusURL)
+    }
+
+    /// A BEIR corpus file (`_id`, `title`, `text`) anywhere, streamed.
+    public static func corpus(at url: URL) throws(EvaluationError) -> RecordStream<Document> {
+        try RecordStream(url: url) { row throws(EvaluationError) in
             Document(
                 id: try row.identifier("_id"),
                 title: try row.optionalString("title") ?? "",

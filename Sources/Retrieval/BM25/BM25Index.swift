@@ -161,11 +161,12 @@ public final class BM25Index: Sendable {
     /// Searches many queries on `threads` threads; results in query order.
     public func search(_ queries: [String], k: Int = 10, variant: BM25Variant = .bright,
                        parameters: BM25Parameters = BM25Parameters(), excluding: [Set<String>]? = nil,
-                       threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       threads: Int = defaultThreadCount,
                        progress: any ProgressReporter = SilentProgress()) -> [[ScoredDocument]] {
         var results = [[ScoredDocument]](repeating: [], count: queries.count)
         let workers = max(1, min(threads, queries.count))
         let counter = ProgressCounter()
+        progress.report(ProgressUpdate(task: "searching", completed: 0, total: queries.count, unit: "queries"))
         results.withUnsafeMutableBufferPointer { output in
             let output = UnsafeSendableBuffer(output)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in

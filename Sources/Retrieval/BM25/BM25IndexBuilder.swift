@@ -22,7 +22,7 @@ public struct BM25IndexBuilder {
     public var documentCount: Int { documentLengths.count }
 
     public init(analyzer: any Analyzer = EnglishAnalyzer(), analyzerName: String = BM25Index.defaultAnalyzerName,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = defaultThreadCount) {
         self.analyzer = analyzer
         self.analyzerName = analyzerName
         self.threads = max(1, threads)
