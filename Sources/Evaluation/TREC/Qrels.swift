@@ -57,19 +57,19 @@ public enum QrelsFile {
                 }
                 qrels[String(columns[0]), default: [:]][String(columns[1])] = grade
             case .trec:
-                let fields = whitespaceFields(Substring(text))
+                let fields = whitespaceFields(text)
                 guard fields.count >= 4 else {
                     throw .malformedLine(
                         path: path, line: line.number,
                         reason: "expected 4 fields (qid iteration docid relevance), found \(fields.count)")
                 }
-                guard let grade = integer(fields[fields.count - 1]) else {
+                guard let grade = Int(fields[fields.count - 1]) else {
                     throw .invalidField(
                         path: path, line: line.number, field: "relevance", expected: "an integer",
                         found: "\"\(fields[fields.count - 1])\"")
                 }
                 let docID = joinedWithSpaces(fields[2..<(fields.count - 1)])
-                qrels[String(fields[0]), default: [:]][docID] = grade
+                qrels[fields[0], default: [:]][docID] = grade
             }
         }
         return qrels

@@ -24,7 +24,7 @@ extension Run {
 
         for line in try LineReader.open(url) {
             let text = try line.text(path: path)
-            let fields = whitespaceFields(Substring(text))
+            let fields = whitespaceFields(text)
             if fields.isEmpty { continue }
             guard fields.count >= 6 else {
                 throw .malformedLine(
@@ -40,7 +40,7 @@ extension Run {
                 throw .invalidField(
                     path: path, line: line.number, field: "score", expected: "a number", found: "\"\(fields[n - 2])\"")
             }
-            let queryID = String(fields[0])
+            let queryID = fields[0]
             if queryID != currentQuery {
                 // A query's lines are usually contiguous; when a query comes back, resume its ranking.
                 flush()
@@ -77,7 +77,7 @@ extension Run {
                 for (index, document) in (self[queryID] ?? []).enumerated() {
                     // The id must read back unchanged: no leading, trailing or repeated whitespace.
                     guard !document.id.isEmpty,
-                          joinedWithSpaces(whitespaceFields(Substring(document.id))[...]) == document.id
+                          joinedWithSpaces(whitespaceFields(document.id)[...]) == document.id
                     else {
                         throw .cannotWrite(
                             path: path,
@@ -95,6 +95,6 @@ extension Run {
 
 /// True when `text` reads back as exactly one whitespace-separated field.
 private func isOneWord(_ text: String) -> Bool {
-    let fields = whitespaceFields(Substring(text))
+    let fields = whitespaceFields(text)
     return fields.count == 1 && fields[0] == text
 }

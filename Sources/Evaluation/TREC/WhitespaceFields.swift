@@ -1,57 +1,56 @@
 /// Splits a line into fields the way Python's `str.split()` does: on runs of whitespace, with
 /// leading and trailing whitespace ignored. Python's whitespace is Unicode's `White_Space` plus
 /// the ASCII separators U+001C…U+001F.
-func whitespaceFields(_ line: Substring) -> [Substring] {
-    var fields: [Substring] = []
-    let utf8 = line.utf8
-    if !utf8.contains(where: { $0 >= 0x80 }) {
-        // ASCII: split on bytes.
-        var fieldStart: String.Index?
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
-            if byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte) {
+func whitespaceFields(_ line: String) -> [String] {
+    var line = line
+    // ASCII lines (nearly all): split the bytes directly.
+    let asciiFields: [String]? = line.withUTF8 { bytes in
+        var fields: [String] = []
+        var fieldStart: Int?
+        for (offset, byte) in bytes.enumerated() {
+            if byte >= 0x80 { return nil }
+            if isASCIIWhitespace(byte) {
                 if let start = fieldStart {
-                    fields.append(line[start..<index])
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self))
                     fieldStart = nil
                 }
             } else if fieldStart == nil {
-                fieldStart = index
+                fieldStart = offset
             }
-            index = utf8.index(after: index)
         }
-        if let start = fieldStart { fields.append(line[start...]) }
+        if let start = fieldStart {
+            fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        }
         return fields
     }
-    let scalars = line.unicodeScalars
-    var fieldStart: String.Index?
-    var index = scalars.startIndex
-    while index < scalars.endIndex {
-        let scalar = scalars[index]
+    if let asciiFields { return asciiFields }
+
+    var fields: [String] = []
+    var field = String.UnicodeScalarView()
+    for scalar in line.unicodeScalars {
         if isPythonWhitespace(scalar) {
-            if let start = fieldStart {
-                fields.append(line[start..<index])
-                fieldStart = nil
+            if !field.isEmpty {
+                fields.append(String(field))
+                field = String.UnicodeScalarView()
             }
-        } else if fieldStart == nil {
-            fieldStart = index
+        } else {
+            field.append(scalar)
         }
-        index = scalars.index(after: index)
     }
-    if let start = fieldStart { fields.append(line[start...]) }
+    if !field.isEmpty { fields.append(String(field)) }
     return fields
 }
 
 @inline(__always)
+private func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || (0x09...0x0D).contains(byte) || (0x1C...0x1F).contains(byte)
+}
+
 func isPythonWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x20, 0x09...0x0D, 0x1C...0x1F: return true
-    case 0..<0x80: return false
-    default: return scalar.properties.isWhitespace
-    }
+    scalar.value < 0x80 ? isASCIIWhitespace(UInt8(scalar.value)) : scalar.properties.isWhitespace
 }
 
 /// Python's `' '.join(fields)`.
-func joinedWithSpaces(_ fields: ArraySlice<Substring>) -> String {
-    fields.count == 1 ? String(fields[fields.startIndex]) : fields.joined(separator: " ")
+func joinedWithSpaces(_ fields: ArraySlice<String>) -> String {
+    fields.count == 1 ? fields[fields.startIndex] : fields.joined(separator: " ")
 }
