@@ -6,6 +6,6 @@ struct ReasonIRCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reasonir",
         abstract: "Reasoning-intensive retrieval: BM25, evaluation on BEIR and BRIGHT.",
-        subcommands: []
+        subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, AnalyzeCommand.self]
     )
 }

@@ -1,2 +1,2 @@
-@_exported import Retrieval
 @_exported import Evaluation
+@_exported import Retrieval

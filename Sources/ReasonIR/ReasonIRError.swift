@@ -1,0 +1,12 @@
+/// Errors of the facade; lower layers have their own enums, passed through unchanged.
+public enum ReasonIRError: Error, CustomStringConvertible, Equatable {
+    case unknownDatasetLayout(path: String)
+
+    public var description: String {
+        switch self {
+        case .unknownDatasetLayout(let path):
+            return "\(path) is not a dataset: expected BEIR (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) "
+                + "or BRIGHT (examples.jsonl and documents.jsonl, or examples/<task>.jsonl with --task)"
+        }
+    }
+}

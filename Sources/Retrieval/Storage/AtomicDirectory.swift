@@ -1,0 +1,32 @@
+import Foundation
+
+/// Writes a directory under a temporary name and moves it into place only when complete,
+/// so a reader never sees a half-written index, and a crash leaves the old one intact.
+public enum AtomicDirectory {
+    /// Calls `fill` with a fresh temporary directory beside `destination`, then replaces
+    /// `destination` with it. On error the temporary directory is removed and `destination`
+    /// is untouched.
+    public static func write(to destination: URL, _ fill: (URL) throws -> Void) throws {
+        let fileManager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        let token = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(token)")
+        try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
+        do {
+            try fill(temporary)
+        } catch {
+            try? fileManager.removeItem(at: temporary)
+            throw error
+        }
+        // rename(2) cannot replace a non-empty directory: move the old one aside first.
+        var old: URL?
+        if fileManager.fileExists(atPath: destination.path) {
+            let aside = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(token)")
+            try fileManager.moveItem(at: destination, to: aside)
+            old = aside
+        }
+        try fileManager.moveItem(at: temporary, to: destination)
+        if let old { try? fileManager.removeItem(at: old) }
+    }
+}

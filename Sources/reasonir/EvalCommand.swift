@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import ReasonIR
+
+/// `reasonir eval`: index (or reuse the index), search every query, score the run.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a retriever on a BEIR or BRIGHT dataset: index, search, score.",
+        discussion: """
+            DATASET_DIR is BEIR (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) or BRIGHT \
+            (examples.jsonl and documents.jsonl, or examples/<task>.jsonl and documents/<task>.jsonl \
+            with --task). BRIGHT datasets are scored with BRIGHT's protocol.
+
+            The index is cached under $REASONIR_CACHE/indexes (default ~/.cache/reasonir/indexes) and \
+            reused while the corpus file is unchanged. --json prints one JSON object keyed by \
+            pytrec_eval's metric names (ndcg_cut_10, recall_100, ...), then num_q.
+
+            Examples:
+                reasonir eval ../shared/data/scifact --retriever bm25 --json
+                reasonir eval ../shared/data/theoremqa-theorems --split dev --bm25-variant lucene
+            """)
+
+    @Argument(help: ArgumentHelp("The dataset directory.", valueName: "dataset-dir"))
+    var datasetDirectory: String
+
+    @Option(help: "The retriever.")
+    var retriever: RetrieverChoice = .bm25
+
+    @OptionGroup var bm25: BM25Options
+
+    @Option(help: "BEIR: the qrels split (qrels/<split>.tsv).")
+    var split = "test"
+
+    @Option(help: "BRIGHT: the task (reads examples/<task>.jsonl and documents/<task>.jsonl).")
+    var task: String?
+
+    @Option(help: "BRIGHT: the field used as the query text.")
+    var queryField: EvaluationDataset.BRIGHTQueryField = .query
+
+    @Option(help: "Documents retrieved and scored per query.")
+    var depth = 1000
+
+    @Option(help: "Where to keep the index (default: the cache).")
+    var indexDir: String?
+
+    @Flag(help: "Build the index again even when a current one exists.")
+    var rebuild = false
+
+    @Option(help: ArgumentHelp("Also write the run as a TREC file.", valueName: "file"))
+    var runOutput: String?
+
+    @Option(help: "Threads for indexing and search (default: every core).")
+    var threads: Int = defaultThreadCount
+
+    @Flag(help: "Print one JSON object keyed by pytrec_eval's metric names instead of a table.")
+    var json = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if depth < 1 { throw ValidationError("--depth must be at least 1.") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let progress = TerminalProgress(quiet: quiet)
+            let dataset = try EvaluationDataset.open(directory: URL(fileURLWithPath: datasetDirectory), split: split,
+                                                     task: task, queryField: queryField)
+            let directory = indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent("bm25") }
+                ?? IndexCache().directory(for: dataset.corpusURL, kind: "bm25")
+            let start = Date()
+            let index: BM25Index
+            if rebuild {
+                index = try BM25Indexing.build(corpus: dataset.corpus, to: directory, threads: threads, progress: progress)
+            } else {
+                let (opened, reused) = try BM25Indexing.openOrBuild(corpus: dataset.corpus, directory: directory,
+                                                                  threads: threads, progress: progress)
+                if reused, !quiet { warn("using the index at \(directory.path)") }
+                index = opened
+            }
+            let indexSeconds = Date().timeIntervalSince(start)
+            let retriever = BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
+            let result = try RetrievalEvaluation.evaluate(retriever, on: dataset, depth: depth, progress: progress)
+            if let runOutput {
+                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: "bm25_\(bm25.bm25Variant.rawValue)")
+            }
+            if json {
+                print(result.report.jsonString(.pytrec, roundedTo: 5))
+            } else {
+                print("dataset: \(dataset.name) (\(dataset.layout.rawValue), \(index.documentCount) documents, \(dataset.queries.count) queries)")
+                print("retriever: bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b)), depth \(depth)")
+                print(String(format: "index: %.2fs, search: %.2fs", indexSeconds, result.searchSeconds))
+                print(result.report.table(roundedTo: 5))
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ReasonIR
-
-@Test func ReasonIRLoads() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Retrieval
-
-@Test func RetrievalLoads() {
-    #expect(Bool(true))
-}

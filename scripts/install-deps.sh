@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what the build needs on a fresh Debian machine, only when missing.
+set -euo pipefail
+need=()
+command -v swift >/dev/null || { echo "swift is not on PATH: install Swift 6.x first" >&2; exit 1; }
+command -v python3 >/dev/null || need+=(python3 python3-pip)
+if [ ${#need[@]} -gt 0 ]; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}"
+fi

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The main job, end to end on a fresh machine: install what is missing, fetch the model, build in
+# release, index SciFact, evaluate BM25 (BRIGHT's and Lucene's), and run a sample search.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared=${REASONIR_SHARED:-../shared}
+scifact=$shared/data/scifact
+[ -f "$scifact/corpus.jsonl" ] || { echo "SciFact not found at $scifact (set REASONIR_SHARED)" >&2; exit 1; }
+
+scripts/install-deps.sh
+scripts/fetch-models.sh
+swift build -c release --product reasonir
+reasonir=.build/release/reasonir
+
+echo "== BM25 (BRIGHT's scoring) on SciFact test"
+$reasonir eval "$scifact" --retriever bm25 --bm25-variant bright --split test
+echo "== BM25 (Lucene/Anserini scoring) on SciFact test"
+$reasonir eval "$scifact" --retriever bm25 --bm25-variant lucene --split test --json
+
+echo "== index and search"
+out=${REASONIR_WORK:-work}/scifact.idx
+$reasonir index "$scifact/corpus.jsonl" --out "$out" --bm25
+$reasonir search "$out" "Vitamin D deficiency increases the risk of multiple sclerosis" -k 5
