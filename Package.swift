@@ -15,13 +15,13 @@ let package = Package(
     ],
     targets: [
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
-        .target(name: "Retrieval"),
+        .target(name: "Retrieval", dependencies: ["Tensor"]),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
         .target(name: "Tokenizers"),
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
         .target(name: "Evaluation", dependencies: ["Retrieval"]),
         // The facade most users import: index, search and evaluate in a few calls.
-        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation"]),
+        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers"]),
         // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
         .systemLibrary(
             name: "CBLAS",

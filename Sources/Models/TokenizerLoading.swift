@@ -15,19 +15,7 @@ public enum EmbedderError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-// ─────────────────────────────────────────────────────────────────────────────────────────────
-// TOKENIZER HOOK: the one place that picks the tokenizer for a model directory.
-// When the WordPiece tokenizer lands in module `Tokenizers` (branch `wordpiece`), make this return
-// it for directories whose tokenizer.json has a WordPiece model (BERT, MiniLM, e5, bge), e.g.
-//     return try WordPieceTokenizer(contentsOf: directory.appendingPathComponent("tokenizer.json"))
-// `SentenceTransformerEmbedder.load(directory:)` goes through here; everything else takes `any Tokenizer`.
-// ─────────────────────────────────────────────────────────────────────────────────────────────
+/// The tokenizer of a model directory: `tokenizer.json`, else `vocab.txt` (see `TokenizerLoader`).
 public func loadTokenizer(forModelAt directory: URL) throws -> any Tokenizer {
-    let file = directory.appendingPathComponent("tokenizer.json")
-    guard FileManager.default.fileExists(atPath: file.path) else {
-        throw EmbedderError.tokenizerUnavailable(directory: directory.path, reason: "no tokenizer.json")
-    }
-    throw EmbedderError.tokenizerUnavailable(
-        directory: directory.path,
-        reason: "the WordPiece tokenizer is not in module Tokenizers yet; pass a Tokenizer to SentenceTransformerEmbedder(directory:tokenizer:)")
+    try TokenizerLoader.load(directory: directory)
 }

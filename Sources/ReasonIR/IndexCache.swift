@@ -20,10 +20,10 @@ public struct IndexCache: Sendable {
     /// folder and file, plus a hash of its absolute path so that two corpora never share one.
     public func directory(for corpus: URL, kind: String) -> URL {
         let path = corpus.standardizedFileURL.path
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        var hash = FNV1a64()
+        hash.update(path.utf8)
         let readable = corpus.deletingLastPathComponent().lastPathComponent + "-" + corpus.deletingPathExtension().lastPathComponent
         let safe = String(readable.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        return root.appendingPathComponent("\(safe)-\(String(hash, radix: 16))").appendingPathComponent(kind)
+        return root.appendingPathComponent("\(safe)-\(hash.hex)").appendingPathComponent(kind)
     }
 }

@@ -5,10 +5,10 @@ import ReasonIR
 extension BM25Variant: ExpressibleByArgument {}
 extension EvaluationDataset.BRIGHTQueryField: ExpressibleByArgument {}
 
-/// Which retriever a command uses. Only BM25 exists so far; dense and hybrid come with the
-/// embedding engine.
+/// Which retriever a command uses.
 enum RetrieverChoice: String, ExpressibleByArgument, CaseIterable {
     case bm25
+    case dense
 }
 
 /// Writes a line to stderr.

@@ -12,13 +12,16 @@ struct EvalCommand: ParsableCommand {
             (examples.jsonl and documents.jsonl, or examples/<task>.jsonl and documents/<task>.jsonl \
             with --task). BRIGHT datasets are scored with BRIGHT's protocol.
 
-            The index is cached under $REASONIR_CACHE/indexes (default ~/.cache/reasonir/indexes) and \
+            --retriever dense embeds with a local sentence-transformers model (--model: a name found \
+            in $REASONIR_MODELS, ./models or ~/.cache/reasonir/models, or a directory) and searches \
+            exactly. The index is cached under $REASONIR_CACHE/indexes (default ~/.cache/reasonir/indexes) and \
             reused while the corpus file is unchanged. --json prints one JSON object keyed by \
             pytrec_eval's metric names (ndcg_cut_10, recall_100, ...), then num_q.
 
             Examples:
                 reasonir eval ../shared/data/scifact --retriever bm25 --json
                 reasonir eval ../shared/data/theoremqa-theorems --split dev --bm25-variant lucene
+                reasonir eval ../shared/data/scifact --retriever dense --model all-MiniLM-L6-v2 --json
             """)
 
     @Argument(help: ArgumentHelp("The dataset directory.", valueName: "dataset-dir"))
@@ -28,6 +31,12 @@ struct EvalCommand: ParsableCommand {
     var retriever: RetrieverChoice = .bm25
 
     @OptionGroup var bm25: BM25Options
+
+    @Option(help: "Dense: the embedding model, by name or directory.")
+    var model: String?
+
+    @Option(help: "Dense: text put before each query (e.g. e5's \"query: \").")
+    var queryInstruction: String?
 
     @Option(help: "BEIR: the qrels split (qrels/<split>.tsv).")
     var split = "test"
@@ -62,6 +71,7 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if depth < 1 { throw ValidationError("--depth must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if retriever == .dense, model == nil { throw ValidationError("--retriever dense needs --model (e.g. all-MiniLM-L6-v2).") }
     }
 
     func run() throws {
@@ -69,32 +79,59 @@ struct EvalCommand: ParsableCommand {
             let progress = TerminalProgress(quiet: quiet)
             let dataset = try EvaluationDataset.open(directory: URL(fileURLWithPath: datasetDirectory), split: split,
                                                      task: task, queryField: queryField)
-            let directory = indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent("bm25") }
-                ?? IndexCache().directory(for: dataset.corpusURL, kind: "bm25")
             let start = Date()
-            let index: BM25Index
-            if rebuild {
-                index = try BM25Indexing.build(corpus: dataset.corpus, to: directory, threads: threads, progress: progress)
-            } else {
-                let (opened, reused) = try BM25Indexing.openOrBuild(corpus: dataset.corpus, directory: directory,
-                                                                  threads: threads, progress: progress)
-                if reused, !quiet { warn("using the index at \(directory.path)") }
-                index = opened
-            }
+            let (chosen, description, documentCount) = try makeRetriever(for: dataset, progress: progress)
             let indexSeconds = Date().timeIntervalSince(start)
-            let retriever = BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
-            let result = try RetrievalEvaluation.evaluate(retriever, on: dataset, depth: depth, progress: progress)
+            let result = try RetrievalEvaluation.evaluate(chosen, on: dataset, depth: depth, progress: progress)
             if let runOutput {
-                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: "bm25_\(bm25.bm25Variant.rawValue)")
+                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: description.split(separator: " ").joined(separator: "_"))
             }
             if json {
                 print(result.report.jsonString(.pytrec, roundedTo: 5))
             } else {
-                print("dataset: \(dataset.name) (\(dataset.layout.rawValue), \(index.documentCount) documents, \(dataset.queries.count) queries)")
-                print("retriever: bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b)), depth \(depth)")
+                print("dataset: \(dataset.name) (\(dataset.layout.rawValue), \(documentCount) documents, \(dataset.queries.count) queries)")
+                print("retriever: \(description), depth \(depth)")
                 print(String(format: "index: %.2fs, search: %.2fs", indexSeconds, result.searchSeconds))
                 print(result.report.table(roundedTo: 5))
             }
+        }
+    }
+
+    /// Opens (or builds) the index the retriever needs.
+    private func makeRetriever(for dataset: EvaluationDataset,
+                               progress: TerminalProgress) throws -> (any Retriever, String, Int) {
+        let cache = IndexCache()
+        func directory(_ kind: String) -> URL {
+            indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent(kind) } ?? cache.directory(for: dataset.corpusURL, kind: kind)
+        }
+        switch retriever {
+        case .bm25:
+            let location = directory("bm25")
+            let index: BM25Index
+            if rebuild {
+                index = try BM25Indexing.build(corpus: dataset.corpus, to: location, threads: threads, progress: progress)
+            } else {
+                let (opened, reused) = try BM25Indexing.openOrBuild(corpus: dataset.corpus, directory: location,
+                                                                  threads: threads, progress: progress)
+                if reused, !quiet { warn("using the index at \(location.path)") }
+                index = opened
+            }
+            let retriever = BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
+            return (retriever, "bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b))", index.documentCount)
+        case .dense:
+            let loaded = try LocalEmbeddingModel.load(model ?? "", threads: threads)
+            let location = directory(DenseIndexing.cacheKind(for: loaded))
+            let index: FlatDenseIndex
+            if rebuild {
+                index = try DenseIndexing.build(corpus: dataset.corpus, model: loaded, to: location, progress: progress)
+            } else {
+                let (opened, reused) = try DenseIndexing.openOrBuild(corpus: dataset.corpus, model: loaded,
+                                                                   directory: location, progress: progress)
+                if reused, !quiet { warn("using the embeddings at \(location.path)") }
+                index = opened
+            }
+            let retriever = DenseRetriever(model: loaded, index: index, queryInstruction: queryInstruction)
+            return (retriever, "dense \(loaded.identity.name)", index.count)
         }
     }
 }

@@ -89,22 +89,3 @@ public enum BM25IndexError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
-
-/// FNV-1a, 64-bit: a cheap checksum to detect damaged files (not an integrity guarantee against tampering).
-struct FNV1a64 {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        var hash = value
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        value = hash
-    }
-
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}

@@ -19,14 +19,22 @@ public enum AtomicDirectory {
             try? fileManager.removeItem(at: temporary)
             throw error
         }
+        try replace(destination, with: temporary)
+    }
+
+    /// Moves the complete directory `finished` to `destination`, replacing what is there.
+    public static func replace(_ destination: URL, with finished: URL) throws {
+        let fileManager = FileManager.default
         // rename(2) cannot replace a non-empty directory: move the old one aside first.
         var old: URL?
         if fileManager.fileExists(atPath: destination.path) {
-            let aside = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(token)")
+            let aside = destination.deletingLastPathComponent()
+                .appendingPathComponent(".\(destination.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+            try? fileManager.removeItem(at: aside)
             try fileManager.moveItem(at: destination, to: aside)
             old = aside
         }
-        try fileManager.moveItem(at: temporary, to: destination)
+        try fileManager.moveItem(at: finished, to: destination)
         if let old { try? fileManager.removeItem(at: old) }
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Models
+
+/// Embeds corpora into flat dense indexes, resumably, and reuses them when current.
+public enum DenseIndexing {
+    /// Embeds `corpus` with `model` into `directory`. An interrupted earlier build for the same
+    /// directory, model and corpus is resumed: its documents are skipped, not embedded again.
+    @discardableResult
+    public static func build(corpus: RecordStream<Document>, model: LocalEmbeddingModel, to directory: URL,
+                             batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()) throws -> FlatDenseIndex {
+        let source = try CorpusFingerprint(file: corpus.url)
+        let builder = try DenseIndexBuilder(destination: directory, model: model.identity, source: source)
+        let task = "embedding documents (\(model.identity.name))"
+        var batch: [Document] = []
+        var seen = 0
+        progress.report(ProgressUpdate(task: task, completed: builder.count, total: nil, unit: "documents"))
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let vectors = try model.embedder.embed(batch.map(\.text), kind: .document)
+            try builder.append(ids: batch.map(\.id), vectors: vectors.values)
+            batch.removeAll(keepingCapacity: true)
+            progress.report(ProgressUpdate(task: task, completed: builder.count, total: nil, unit: "documents"))
+        }
+        for record in corpus {
+            let document = try record.get()
+            seen += 1
+            if seen <= builder.resumeCount { continue }
+            batch.append(document)
+            if batch.count == batchSize { try flush() }
+        }
+        try flush()
+        try builder.finish()
+        progress.finish(ProgressUpdate(task: task, completed: builder.count, total: builder.count, unit: "documents"))
+        return try FlatDenseIndex(directory: directory, model: model.identity)
+    }
+
+    /// Opens the index in `directory` when it holds this model's vectors of this very corpus file;
+    /// otherwise builds (or resumes) it.
+    public static func openOrBuild(corpus: RecordStream<Document>, model: LocalEmbeddingModel, directory: URL,
+                                   progress: any ProgressReporter = SilentProgress()) throws -> (index: FlatDenseIndex, reused: Bool) {
+        if let index = try? FlatDenseIndex(directory: directory, model: model.identity),
+           index.manifest.source == (try? CorpusFingerprint(file: corpus.url)) {
+            return (index, true)
+        }
+        return (try build(corpus: corpus, model: model, to: directory, progress: progress), false)
+    }
+
+    /// The cache directory kind for a model: one index per model identity.
+    public static func cacheKind(for model: LocalEmbeddingModel) -> String {
+        "dense-\(model.identity.name)-\(model.identity.fingerprint.prefix(8))"
+    }
+}
+
+/// Dense retrieval: embed the queries, search the flat index exactly.
+public struct DenseRetriever: Retriever {
+    public let model: LocalEmbeddingModel
+    public let index: FlatDenseIndex
+    /// Put before each query (e5's `query: `, or a task instruction).
+    public var queryInstruction: String?
+
+    public init(model: LocalEmbeddingModel, index: FlatDenseIndex, queryInstruction: String? = nil) {
+        self.model = model
+        self.index = index
+        self.queryInstruction = queryInstruction
+    }
+
+    public func retrieve(_ queries: [String], k: Int, excluding: [Set<String>]?,
+                         progress: any ProgressReporter) throws -> [[ScoredDocument]] {
+        progress.report(ProgressUpdate(task: "embedding queries", completed: 0, total: queries.count, unit: "queries"))
+        let vectors = try model.embedder.embed(queries, kind: .query(instruction: queryInstruction))
+        progress.finish(ProgressUpdate(task: "embedding queries", completed: queries.count, total: queries.count, unit: "queries"))
+        return try index.search(vectors.values, k: k, excluding: excluding)
+    }
+}
