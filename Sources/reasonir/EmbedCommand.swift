@@ -10,16 +10,30 @@ struct EmbedCommand: ParsableCommand {
         discussion: """
             --json prints a JSON array with one array of numbers per text; otherwise one line of \
             space-separated numbers per text. Texts are documents unless --query is given.
+            With --input, the texts come from a file (a JSONL corpus, BEIR or BRIGHT, or plain \
+            text, one per line); with --output the vectors go to a raw little-endian Float32 file \
+            (rows in input order). --stats prints a JSON line on stderr with the number of texts, \
+            their token lengths and the seconds spent embedding (model loading excluded).
 
-            Example:
+            Examples:
                 reasonir embed --model all-MiniLM-L6-v2 --json "A text" "Another text"
+                reasonir embed --model all-MiniLM-L6-v2 --input corpus.jsonl --output corpus.f32 --stats
             """)
 
     @Option(help: "The embedding model, by name or directory.")
     var model: String
 
     @Argument(help: "Texts to embed.")
-    var texts: [String]
+    var texts: [String] = []
+
+    @Option(help: ArgumentHelp("Read the texts from a file: JSONL corpus or one text per line.", valueName: "file"))
+    var input: String?
+
+    @Option(help: ArgumentHelp("Write the vectors as raw Float32 to this file instead of printing them.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Print timing and token statistics as JSON on stderr.")
+    var stats = false
 
     @Flag(help: "Embed the texts as queries (with --instruction, if given).")
     var query = false
@@ -34,14 +48,39 @@ struct EmbedCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if texts.isEmpty { throw ValidationError("Give at least one text.") }
+        if texts.isEmpty && input == nil { throw ValidationError("Give at least one text, or --input FILE.") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+    }
+
+    private func readInput(_ path: String) throws -> [String] {
+        let url = URL(fileURLWithPath: path)
+        if path.hasSuffix(".jsonl") {
+            return try CorpusFile.open(url).map { try $0.get().text }
+        }
+        return try LineReader(url: url).map { line in
+            guard let text = line.string else { throw FileError.invalidUTF8(path: path, line: line.number) }
+            return text
+        }
     }
 
     func run() throws {
         try reportingErrors {
             let loaded = try LocalEmbeddingModel.load(model, threads: threads)
-            let vectors = try loaded.embedder.embed(texts, kind: query ? .query(instruction: instruction) : .document)
-            if json {
+            let all = try texts + (input.map(readInput) ?? [])
+            let start = Date()
+            let vectors = try loaded.embedder.embed(all, kind: query ? .query(instruction: instruction) : .document)
+            let seconds = Date().timeIntervalSince(start)
+            if stats {
+                let embedder = loaded.embedder
+                let lengths = all.map { embedder.tokenizer.encode($0, addSpecialTokens: true, maxLength: embedder.maxSequenceLength).count }
+                let line = try JSONSerialization.data(withJSONObject: [
+                    "texts": all.count, "seconds": seconds, "threads": threads, "lengths": lengths,
+                    "max_seq_length": embedder.maxSequenceLength, "dimension": embedder.dimension])
+                warn(String(decoding: line, as: UTF8.self))
+            }
+            if let output {
+                try vectors.values.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: output), options: .atomic) }
+            } else if json {
                 // Shortest round-trip decimal per value, so the JSON reads back bit-exact.
                 let rows = (0..<vectors.count).map { row in "[" + vectors[row].map { "\($0)" }.joined(separator: ", ") + "]" }
                 print("[" + rows.joined(separator: ", ") + "]")
