@@ -4,7 +4,10 @@ set -euo pipefail
 need=()
 command -v swift >/dev/null || { echo "swift is not on PATH: install Swift 6.x first" >&2; exit 1; }
 command -v python3 >/dev/null || need+=(python3 python3-pip)
+# OpenBLAS (the CBLAS module's sgemm) and its headers.
+dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}"
+    echo "installing: ${need[*]}" >&2
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi

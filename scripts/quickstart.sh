@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: install what is missing, fetch the model, build in
-# release, index SciFact, evaluate BM25 (BRIGHT's and Lucene's), and run a sample search.
+# release, index SciFact, evaluate BM25 (BRIGHT's and Lucene's) and dense retrieval (all-MiniLM-L6-v2),
+# and run a sample search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${REASONIR_SHARED:-../shared}
@@ -16,6 +17,9 @@ echo "== BM25 (BRIGHT's scoring) on SciFact test"
 $reasonir eval "$scifact" --retriever bm25 --bm25-variant bright --split test
 echo "== BM25 (Lucene/Anserini scoring) on SciFact test"
 $reasonir eval "$scifact" --retriever bm25 --bm25-variant lucene --split test --json
+
+echo "== dense retrieval (all-MiniLM-L6-v2) on SciFact test; embeddings are cached for the next run"
+$reasonir eval "$scifact" --retriever dense --model all-MiniLM-L6-v2 --split test
 
 echo "== index and search"
 out=${REASONIR_WORK:-work}/scifact.idx
