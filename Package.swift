@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // A strict JSON parser that keeps member order and exact text (vocabularies, JSONL rows).
+        .target(name: "JSON"),
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
         .target(name: "Retrieval"),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
@@ -26,6 +28,7 @@ let package = Package(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
