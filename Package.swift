@@ -19,9 +19,9 @@ let package = Package(
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
         .target(name: "Retrieval"),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
-        .target(name: "Tokenizers"),
+        .target(name: "Tokenizers", dependencies: ["JSON"]),
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
-        .target(name: "Evaluation", dependencies: ["Retrieval"]),
+        .target(name: "Evaluation", dependencies: ["Retrieval", "JSON"]),
         // The facade most users import: index, search and evaluate in a few calls.
         .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation"]),
         .executableTarget(
