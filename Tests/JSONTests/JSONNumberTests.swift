@@ -29,6 +29,13 @@ struct JSONNumberTests {
         #expect(try Self.numbers("[1.0, 1.0, 1]").adjacentPairs() == [true, false])
     }
 
+    /// Python's `float()` bit patterns: correctly rounded, where Foundation's JSONSerialization on
+    /// Linux is an ulp or two off for these (it reads them as NSDecimalNumber).
+    @Test func doublesAreCorrectlyRounded() throws {
+        let n = try Self.numbers("[4.1984184932952635, 0.8758888888888888, 0.012207984924316406, 5e-324, 1.7976931348623157e308]")
+        #expect(n.map(\.double.bitPattern) == [4616413017417875391, 4606064525292512331, 4578191045954633728, 1, 0x7FEF_FFFF_FFFF_FFFF])
+    }
+
     @Test(arguments: ["01", "-", "-a", "1.", ".5", "1e", "1e+", "+1", "0x10", "1.5.2", "Infinity", "NaN", "-Infinity"])
     func invalidNumbers(_ text: String) {
         #expect(throws: JSONSyntaxError.self, "\(text)") { try JSONParser.parse(Array(text.utf8)) }
