@@ -2,9 +2,9 @@
 /// JSONL rows alike.
 ///
 /// Foundation's decoders are slow on large arrays, merge keys that are canonically equivalent,
-/// round big integers to `Double`, and cannot say which byte is wrong. This parser keeps members
-/// in order and text exact (see `JSONValue`), validates UTF-8 as it goes, and reports the byte,
-/// line and column of the first error.
+/// do not keep a number's text (and on Linux read some long decimals an ulp off), and cannot say
+/// which byte is wrong. This parser keeps members in order and text exact (see `JSONValue`),
+/// validates UTF-8 as it goes, and reports the byte, line and column of the first error.
 public enum JSONParser {
     /// What a `\u` escape holding half of a UTF-16 surrogate pair does.
     public enum LoneSurrogates: Sendable {
@@ -181,7 +181,7 @@ private struct Reader {
             i += 1
         }
         guard i < b.count else { throw fail("unterminated string", at: open) }
-        return try escapedString(open: open, start: start)
+        return try escapedString(open: open, start: start, high: high)
     }
 
     /// Skips eight bytes at a time up to the first quote, backslash or control character, and
@@ -209,21 +209,25 @@ private struct Reader {
         return high & tops == 0 ? 0 : 0x80
     }
 
-    /// The rest of a string from its first backslash, unescaped into `scratch`.
-    private mutating func escapedString(open: Int, start: Int) throws(Failure) -> String {
+    /// The rest of a string from its first backslash, unescaped into `scratch`; `high` is the OR
+    /// of the raw bytes so far.
+    private mutating func escapedString(open: Int, start: Int, high: UInt8) throws(Failure) -> String {
+        var high = high
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
                 // Escapes add whole scalars, so the result is valid exactly when the raw text is.
-                guard let s = scratch.withUnsafeBufferPointer(Self.validString) else { throw invalidUTF8(start..<i) }
+                guard let s = high < 0x80 ? String(decoding: scratch, as: UTF8.self)
+                        : scratch.withUnsafeBufferPointer(Self.validString) else { throw invalidUTF8(start..<i) }
                 i += 1
                 return s
             }
             if c < 0x20 { throw controlCharacter(c) }
             if c != UInt8(ascii: "\\") {
                 scratch.append(c)
+                high |= c
                 i += 1
                 continue
             }
@@ -290,7 +294,7 @@ private struct Reader {
         return v
     }
 
-    /// `bytes` as a `String` if they are valid UTF-8. (`String(validating:)` is generic and
+    /// `bytes` as a `String` if they are valid UTF-8. (`String(validating:)` made the whole parse
     /// twice as slow; `String(decoding:)` checks too but repairs silently, so compare.)
     private static func validString(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var s = String(decoding: bytes, as: UTF8.self)

@@ -9,7 +9,7 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     /// The 1-based column, counted in Unicode scalars from the start of the line.
     public var column: Int
 
-    public init(reason: String, offset: Int, line: Int, column: Int) {
+    init(reason: String, offset: Int, line: Int, column: Int) {
         self.reason = reason
         self.offset = offset
         self.line = line
