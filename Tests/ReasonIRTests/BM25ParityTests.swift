@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReasonIR
+import TestSupport
 
 /// BM25 end to end against BRIGHT's own code (`bm25_bright_*`, gensim + pyserini) and Anserini
 /// (`bm25_lucene_*`), on SciFact test and TheoremQA-theorems dev.
