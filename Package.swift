@@ -14,12 +14,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // A strict JSON parser that keeps member order and exact text (vocabularies, JSONL rows).
+        .target(name: "JSON"),
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
         .target(name: "Retrieval", dependencies: ["Tensor"]),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
-        .target(name: "Tokenizers"),
+        .target(name: "Tokenizers", dependencies: ["JSON"]),
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
-        .target(name: "Evaluation", dependencies: ["Retrieval"]),
+        .target(name: "Evaluation", dependencies: ["Retrieval", "JSON"]),
         // The facade most users import: index, search and evaluate in a few calls.
         .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers"]),
         // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
@@ -42,12 +44,15 @@ let package = Package(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels"]),
-        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers"]),
+        // Test data locations (shared fixtures, models, scratch directories) for every test target.
+        .target(name: "TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "TestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "TestSupport"]),
     ]
 )

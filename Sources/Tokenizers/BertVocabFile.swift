@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The settings of a BERT tokenizer that has only `vocab.txt` (and maybe `tokenizer_config.json`),
 /// read the way `transformers` builds its fast BERT tokenizer from them.

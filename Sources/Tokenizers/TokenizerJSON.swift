@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A Hugging Face `tokenizer.json`, parsed, with typed readers for its sections. Every error
 /// names the file and the field (e.g. `normalizer.lowercase`).
@@ -60,7 +61,7 @@ struct TokenizerJSON {
         var tokens: [(token: String, id: Int32)] = []
         tokens.reserveCapacity(members.count)
         for (token, value) in members {
-            guard case .int(let id) = value, id >= 0, id <= Int(Int32.max) else {
+            guard let id = value.int, id >= 0, id <= Int(Int32.max) else {
                 throw .invalidField(path: path, field: "model.vocab[\"\(token)\"]", expected: "a non-negative integer id",
                                     found: value.kindDescription)
             }
@@ -180,7 +181,7 @@ struct TokenizerJSON {
     /// `["[CLS]", 101]`.
     private func tokenAndID(_ value: JSONValue?, _ field: String) throws(TokenizerError) -> (token: String, id: Int32) {
         guard let value else { throw .missingField(path: path, field: field) }
-        guard case .array(let pair) = value, pair.count == 2, case .string(let token) = pair[0], case .int(let id) = pair[1],
+        guard case .array(let pair) = value, pair.count == 2, case .string(let token) = pair[0], let id = pair[1].int,
               id >= 0, id <= Int(Int32.max) else {
             throw .invalidField(path: path, field: field, expected: "[token, id]", found: value.kindDescription)
         }
@@ -286,7 +287,7 @@ struct TokenizerJSON {
 
     func int(_ value: JSONValue?, _ field: String, range: ClosedRange<Int>) throws(TokenizerError) -> Int {
         guard let value else { throw .missingField(path: path, field: field) }
-        guard case .int(let i) = value, range.contains(i) else {
+        guard let i = value.int, range.contains(i) else {
             throw .invalidField(path: path, field: field, expected: "an integer in \(range.lowerBound)...\(range.upperBound)",
                                 found: value.kindDescription)
         }

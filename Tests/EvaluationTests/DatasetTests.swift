@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import TestSupport
 
 @Suite struct DatasetTests {
     @Test func beirCorpusQueriesAndQrels() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         try write(
             """
@@ -43,7 +44,7 @@ import Testing
         ("{\"_id\": \"a\", \"text\": \"x\"} trailing\n", EvaluationError.invalidJSON(path: "", line: 1, reason: "")),
     ])
     func badCorpusLines(text: String, expected: EvaluationError) throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("corpus.jsonl")
         try write(text, to: url)
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func invalidUTF8NamesTheLine() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("queries.jsonl")
         var bytes = Array("{\"_id\": \"q1\", \"text\": \"ok\"}\n{\"_id\": \"q2\", \"text\": \"".utf8)
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func missingFiles() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let dataset = BEIRDataset(directory: directory)
         #expect(throws: EvaluationError.cannotOpen(path: dataset.corpusURL.path)) { try dataset.corpus() }
@@ -102,7 +103,7 @@ import Testing
 
     /// SciFact's corpus streams through one record at a time.
     @Test func scifactCorpusStreams() throws {
-        let dataset = BEIRDataset(directory: SharedData.url("data/scifact"))
+        let dataset = BEIRDataset(directory: TestPaths.scifact)
         var count = 0
         var first: Document?
         try dataset.corpus().forEachRecord { document in
@@ -118,7 +119,7 @@ import Testing
     }
 
     @Test func brightExamplesFromSharedData() throws {
-        let dataset = BRIGHTDataset(directory: SharedData.url("data/bright"))
+        let dataset = BRIGHTDataset(directory: TestPaths.bright)
         let biology = try dataset.examples(task: "biology").collect()
         #expect(biology.count == 103)
         let first = try #require(biology.first)
@@ -137,7 +138,7 @@ import Testing
     }
 
     @Test func brightDocumentsAndBadExamples() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let dataset = BRIGHTDataset(directory: directory)
         try write("{\"id\": \"a.txt\", \"content\": \"Alpha\"}\n{\"id\": \"b.txt\", \"content\": \"Beta\"}\n", to: dataset.documentsURL(task: "pony"))

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import TestSupport
 
 /// Reference: `shared/fixtures/golden/bright_metrics_reasonir.json`, made by BRIGHT's protocol
 /// with pytrec_eval 0.5.11 on the ReasonIR-8B top-100 runs. Means must round (Python `round`,
 /// 5 decimals) to the golden values; per-query values must agree to 1e-12.
 @Suite struct GoldenBRIGHTTests {
-    static func golden() throws -> [String: Any] { try SharedData.json("fixtures/golden/bright_metrics_reasonir.json") }
+    static func golden() throws -> [String: Any] { try TestPaths.json("bright_metrics_reasonir.json") }
 
     @Test(arguments: BRIGHTDataset.tasks)
     func reasonIRRunMatchesPytrecEval(task: String) throws {
@@ -16,8 +17,8 @@ import Testing
         let expectedMeans = try #require(entry["metrics"] as? [String: Any])
         let expectedPerQuery = try #require(entry["per_query"] as? [String: [Any]])
 
-        let examples = try BRIGHTDataset(directory: SharedData.url("data/bright")).examples(task: task).collect()
-        let run = try Run.read(from: SharedData.url("data/bright/runs/reasonir-8b-gpt4-reasoning-top100/\(task).trec"))
+        let examples = try BRIGHTDataset(directory: TestPaths.bright).examples(task: task).collect()
+        let run = try Run.read(from: TestPaths.bright.appendingPathComponent("runs/reasonir-8b-gpt4-reasoning-top100/\(task).trec"))
         let report = Evaluator(metrics: .bright).evaluate(run: run, brightExamples: examples)
 
         #expect(report.evaluatedQueries.count == (entry["n_evaluated"] as? Int))
@@ -51,9 +52,9 @@ import Testing
         let golden = try Self.golden()
         let tasks = try #require(golden["tasks"] as? [String: [String: Any]])
         for task in ["aops", "leetcode", "theoremqa_questions"] {
-            let examples = try BRIGHTDataset(directory: SharedData.url("data/bright")).examples(task: task).collect()
+            let examples = try BRIGHTDataset(directory: TestPaths.bright).examples(task: task).collect()
             #expect(examples.allSatisfy { !$0.excludedIDs.isEmpty })
-            let run = try Run.read(from: SharedData.url("data/bright/runs/reasonir-8b-gpt4-reasoning-top100/\(task).trec"))
+            let run = try Run.read(from: TestPaths.bright.appendingPathComponent("runs/reasonir-8b-gpt4-reasoning-top100/\(task).trec"))
             let plain = Evaluator(metrics: MetricSet([.ndcgCut(10)])).evaluate(run: run, qrels: examples.qrels)
             let expected = try #require(number(tasks[task]?["ndcg10_without_excluded_removal"]))
             #expect(EvaluationReport.round(plain.meanValues[0], digits: 5) == expected)

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import TestSupport
 
 /// References made by pytrec_eval 0.5.11 (see `shared/fixtures/README.md`).
 @Suite struct GoldenPytrecTests {
     /// `ndcg_pytrec.json`: graded qrels, many score ties, a query with qrels only (not evaluated),
     /// a query whose qrels are all 0 (evaluated, scores 0), a query with no relevant retrieved.
     @Test func ndcgFixture() throws {
-        let golden = try SharedData.json("fixtures/golden/ndcg_pytrec.json")
+        let golden = try TestPaths.json("ndcg_pytrec.json")
         let qrels = try #require(golden["qrels"] as? [String: [String: Int]])
         let scores = try #require(golden["run_after_exclusion"] as? [String: [String: Any]])
         let run = Run(scores: scores.mapValues { $0.mapValues { number($0) ?? .nan } })
@@ -58,28 +59,28 @@ import Testing
 
     static let trecCases = [
         TRECCase(run: "fixtures/golden/bm25_bright_scifact.trec", qrels: "data/scifact/qrels/test.tsv",
-                 golden: "fixtures/golden/bm25_bright_metrics.json", path: ["scifact", "metrics_top100_trec_file"]),
+                 golden: "bm25_bright_metrics.json", path: ["scifact", "metrics_top100_trec_file"]),
         TRECCase(run: "fixtures/golden/bm25_bright_theoremqa_dev.trec", qrels: "data/theoremqa-theorems/qrels/dev.tsv",
-                 golden: "fixtures/golden/bm25_bright_metrics.json", path: ["theoremqa_dev", "metrics_top100_trec_file"]),
+                 golden: "bm25_bright_metrics.json", path: ["theoremqa_dev", "metrics_top100_trec_file"]),
         TRECCase(run: "fixtures/golden/minilm_scifact.trec", qrels: "data/scifact/qrels/test.tsv",
-                 golden: "fixtures/golden/minilm_scifact_metrics.json", path: ["metrics_top100"]),
+                 golden: "minilm_scifact_metrics.json", path: ["metrics_top100"]),
         // Scored from Lucene's float scores in the fixture; the file has them as %.6f.
         TRECCase(run: "fixtures/golden/bm25_lucene_scifact.trec", qrels: "data/scifact/qrels/test.tsv",
-                 golden: "fixtures/golden/bm25_lucene_metrics.json", path: ["lucene"]),
+                 golden: "bm25_lucene_metrics.json", path: ["lucene"]),
     ]
 
     /// TREC runs scored against BEIR qrels: BRIGHT's rounded metrics, and the unrounded
     /// `ndcg_cut_10`, `recall_100`, `map`, `recip_rank` to 1e-12.
     @Test(arguments: trecCases)
     func trecRunAgainstBEIRQrels(_ testCase: TRECCase) throws {
-        var entry: Any = try SharedData.json(testCase.golden)
+        var entry: Any = try TestPaths.json(testCase.golden)
         for key in testCase.path { entry = try #require((entry as? [String: Any])?[key]) }
         let golden = try #require(entry as? [String: Any])
         let bright = try #require(golden["bright_calculate_retrieval_metrics"] as? [String: Any])
         let unrounded = try #require(golden["requested_unrounded"] as? [String: Any])
 
-        let run = try Run.read(from: SharedData.url(testCase.run))
-        let qrels = try QrelsFile.read(from: SharedData.url(testCase.qrels))
+        let run = try Run.read(from: TestPaths.shared.appendingPathComponent(testCase.run))
+        let qrels = try QrelsFile.read(from: TestPaths.shared.appendingPathComponent(testCase.qrels))
         let report = Evaluator().evaluate(run: run, qrels: qrels, depth: nil)
 
         #expect(report.evaluatedQueries.count == golden["n_evaluated"] as? Int)
@@ -100,8 +101,8 @@ import Testing
         var run = Run()
         var qrels: Qrels = [:]
         let readTime = try clock.measure {
-            run = try Run.read(from: SharedData.url("fixtures/golden/bm25_bright_scifact.trec"))
-            qrels = try QrelsFile.read(from: SharedData.url("data/scifact/qrels/test.tsv"))
+            run = try Run.read(from: TestPaths.golden.appendingPathComponent("bm25_bright_scifact.trec"))
+            qrels = try QrelsFile.read(from: TestPaths.scifact.appendingPathComponent("qrels/test.tsv"))
         }
         var report: EvaluationReport?
         let evaluateTime = clock.measure { report = Evaluator().evaluate(run: run, qrels: qrels) }

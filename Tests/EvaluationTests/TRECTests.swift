@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import Evaluation
+import TestSupport
 
 @Suite struct TRECTests {
     @Test func documentIDsWithSpaces() throws {
-        let run = try Run.read(from: SharedData.url("data/bright/runs/reasonir-8b-gpt4-reasoning-top100/stackoverflow.trec"))
+        let run = try Run.read(from: TestPaths.bright.appendingPathComponent("runs/reasonir-8b-gpt4-reasoning-top100/stackoverflow.trec"))
         #expect(run.count == 117)
         let ids = run.queryIDs.flatMap { run[$0]!.map(\.id) }
         #expect(ids.contains("pytorch_torch_tensor_functions/Memory Management_2_0.txt"))
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func readParsesFieldsAndKeepsOrder() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("run.trec")
         try write(
@@ -38,7 +39,7 @@ import Testing
         ("q1 Q0 d1 1 nan t\n", "field \"score\": expected a number, found \"nan\""),
     ])
     func malformedRunLines(text: String, message: String) throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("bad.trec")
         try write(text, to: url)
@@ -48,7 +49,7 @@ import Testing
     }
 
     @Test func writeThenReadRoundTrips() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("out.trec")
         try write("old contents\n", to: url)
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func writeRejectsWhatCannotReadBack() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("out.trec")
         for run in [
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func qrelsFormats() throws {
-        let directory = try temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: directory) }
         let trec = directory.appendingPathComponent("qrels.txt")
         try write("q1 0 doc a 1\nq1 0 d2 0\nq2 0 d3 2\n", to: trec)
@@ -107,7 +108,7 @@ import Testing
         try write("q1 0 d1\n", to: short)
         #expect(throws: EvaluationError.self) { try QrelsFile.read(from: short, format: .trec) }
 
-        let scifact = try QrelsFile.read(from: SharedData.url("data/scifact/qrels/test.tsv"))
+        let scifact = try QrelsFile.read(from: TestPaths.scifact.appendingPathComponent("qrels/test.tsv"))
         #expect(scifact.count == 300)
         #expect(scifact.values.reduce(0) { $0 + $1.count } == 339)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReasonIR
+import TestSupport
 
 /// BM25 end to end against BRIGHT's own code (`bm25_bright_*`, gensim + pyserini) and Anserini
 /// (`bm25_lucene_*`), on SciFact test and TheoremQA-theorems dev.
@@ -15,7 +16,7 @@ import Testing
 
         init(dataset directory: URL, split: String) throws {
             dataset = try EvaluationDataset.open(directory: directory, split: split)
-            index = try BM25Indexing.build(corpus: dataset.corpus, to: TestPaths.temporaryDirectory().appendingPathComponent("bm25"))
+            index = try BM25Indexing.build(corpus: dataset.corpus, to: (try TestPaths.temporaryDirectory()).appendingPathComponent("bm25"))
         }
 
         func evaluate(_ variant: BM25Variant) throws -> RetrievalEvaluation {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ReasonIR
 
 /// all-MiniLM-L6-v2 end to end (our WordPiece, encoder, pooling, batching) against

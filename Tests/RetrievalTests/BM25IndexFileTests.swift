@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import Retrieval
+import TestSupport
 
 /// The on-disk index: round trip, and clear errors for foreign, damaged or other-version directories.
 @Suite struct BM25IndexFileTests {
     func writeIndex() throws -> URL {
         var builder = BM25IndexBuilder(analyzer: WhitespaceAnalyzer(), analyzerName: "whitespace")
         try builder.add([Document(id: "x 1", text: "alpha beta"), Document(id: "é2", text: "beta gamma gamma")])
-        let directory = TestPaths.temporaryDirectory().appendingPathComponent("idx")
+        let directory = try (try TestPaths.temporaryDirectory()).appendingPathComponent("idx")
         try builder.write(to: directory)
         return directory
     }
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func aDirectoryWithoutIndexIsNamed() throws {
-        let directory = TestPaths.temporaryDirectory()
+        let directory = try (try TestPaths.temporaryDirectory())
         #expect(throws: BM25IndexError.notAnIndex(path: directory.path)) { try open(directory) }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Retrieval
+import TestSupport
 
 /// Scores checked against the formulas written out in shared/fixtures/README.md (gensim's
 /// LuceneBM25Model on both sides for `bright`, Lucene's BM25Similarity for `lucene`),
@@ -16,7 +17,7 @@ import Testing
     func buildIndex() throws -> BM25Index {
         var builder = BM25IndexBuilder(analyzer: WhitespaceAnalyzer(), analyzerName: "whitespace", threads: 2)
         try builder.add(corpus)
-        let directory = TestPaths.temporaryDirectory().appendingPathComponent("index")
+        let directory = try (try TestPaths.temporaryDirectory()).appendingPathComponent("index")
         try builder.write(to: directory)
         return try BM25Index(directory: directory, analyzer: WhitespaceAnalyzer(), analyzerName: "whitespace")
     }

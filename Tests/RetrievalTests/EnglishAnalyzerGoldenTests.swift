@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Retrieval
+import TestSupport
 
 /// pyserini's `Analyzer(get_lucene_analyzer())` output on SciFact queries, docs and edge cases
 /// (`shared/fixtures/golden/bm25_bright_analyzer.json`).
@@ -15,7 +16,7 @@ struct AnalyzerGolden: Decodable {
     var edge_cases: [Entry]
 
     static func load() throws -> AnalyzerGolden {
-        let url = TestPaths.shared.appendingPathComponent("fixtures/golden/bm25_bright_analyzer.json")
+        let url = TestPaths.golden.appendingPathComponent("bm25_bright_analyzer.json")
         return try JSONDecoder().decode(AnalyzerGolden.self, from: Data(contentsOf: url))
     }
 }

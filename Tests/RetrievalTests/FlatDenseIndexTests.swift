@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Retrieval
 
 /// The flat dense index: exact search against brute force, resumable builds, clear errors.
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func exactSearchEqualsBruteForce() throws {
-        let directory = TestPaths.temporaryDirectory().appendingPathComponent("flat")
+        let directory = (try TestPaths.temporaryDirectory()).appendingPathComponent("flat")
         let values = try build(300, into: directory)
         let index = try FlatDenseIndex(directory: directory, model: Self.model)
         let queries = Self.vectors(5, seed: 99)
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func anInterruptedBuildResumes() throws {
-        let directory = TestPaths.temporaryDirectory().appendingPathComponent("flat")
+        let directory = (try TestPaths.temporaryDirectory()).appendingPathComponent("flat")
         let values = Self.vectors(20)
         do {
             let builder = try DenseIndexBuilder(destination: directory, model: Self.model, source: nil)
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func badVectorsAreRefused() throws {
-        let builder = try DenseIndexBuilder(destination: TestPaths.temporaryDirectory().appendingPathComponent("x"),
+        let builder = try DenseIndexBuilder(destination: (try TestPaths.temporaryDirectory()).appendingPathComponent("x"),
                                             model: Self.model, source: nil)
         #expect(throws: DenseIndexError.wrongDimension(expected: 8, found: 7)) {
             try builder.append(ids: ["a"], vectors: [Float](repeating: 0, count: 7))
@@ -86,10 +87,10 @@ import Testing
     }
 
     @Test func foreignDamagedAndOtherVersionDirectoriesAreNamed() throws {
-        let empty = TestPaths.temporaryDirectory()
+        let empty = (try TestPaths.temporaryDirectory())
         #expect(throws: DenseIndexError.notAnIndex(path: empty.path)) { try FlatDenseIndex(directory: empty) }
 
-        let directory = TestPaths.temporaryDirectory().appendingPathComponent("flat")
+        let directory = (try TestPaths.temporaryDirectory()).appendingPathComponent("flat")
         _ = try build(10, into: directory)
         #expect(throws: DenseIndexError.self) {
             try FlatDenseIndex(directory: directory, model: EmbeddingModelIdentity(name: "other", fingerprint: "1", dimension: 8))
@@ -109,7 +110,7 @@ import Testing
     }
 
     @Test func queriesOfTheWrongDimensionAreRefused() throws {
-        let directory = TestPaths.temporaryDirectory().appendingPathComponent("flat")
+        let directory = (try TestPaths.temporaryDirectory()).appendingPathComponent("flat")
         _ = try build(10, into: directory)
         let index = try FlatDenseIndex(directory: directory)
         #expect(throws: DenseIndexError.self) { try index.search([Float](repeating: 0.1, count: 7), k: 3) }

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 @testable import Tokenizers
+import TestSupport
 
 /// all-MiniLM-L6-v2's tokenizer.json against `tokenizers` 0.23.3 (golden/wordpiece_minilm.json:
 /// no truncation, no padding, special tokens added). Every string must match exactly.
-@Suite(.enabled(if: Fixtures.hasMiniLM,
+@Suite(.enabled(if: TestPaths.hasModel("all-MiniLM-L6-v2", file: "tokenizer.json")
+                    && FileManager.default.fileExists(atPath: TestPaths.golden.appendingPathComponent("wordpiece_minilm.json").path),
                 "needs <package root>/models/all-MiniLM-L6-v2 (scripts/fetch-models.sh) or $REASONIR_MODELS, and the shared fixtures"))
 struct GoldenMiniLMTests {
     struct Golden: Decodable {
@@ -15,13 +17,13 @@ struct GoldenMiniLMTests {
         let edge_cases: [Edge]
     }
 
-    static let golden: Golden = try! Fixtures.decode(Golden.self, from: Fixtures.golden.appendingPathComponent("wordpiece_minilm.json"))
-    static let tokenizer: any Tokenizer = try! TokenizerLoader.load(directory: Fixtures.miniLM)
+    static let golden: Golden = try! TestPaths.decode(Golden.self, golden: "wordpiece_minilm.json")
+    static let tokenizer: any Tokenizer = try! TokenizerLoader.load(directory: TestPaths.models.appendingPathComponent("all-MiniLM-L6-v2"))
 
     /// `title + ' ' + text` (or `text` when the title is empty), keyed by `_id`.
     static func scifact(_ file: String, document: Bool) throws -> [String: String] {
         struct Line: Decodable { let _id: String; let title: String?; let text: String }
-        let data = try String(contentsOf: Fixtures.scifact.appendingPathComponent(file), encoding: .utf8)
+        let data = try String(contentsOf: TestPaths.scifact.appendingPathComponent(file), encoding: .utf8)
         var texts: [String: String] = [:]
         for line in data.split(separator: "\n") where !line.isEmpty {
             let row = try JSONDecoder().decode(Line.self, from: Data(line.utf8))

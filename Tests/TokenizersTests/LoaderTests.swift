@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Tokenizers
+import TestSupport
 
 /// Loading: bad files give errors that name the file and field; the formats around WordPiece
 /// (post-processor kinds, template strings, tokenizer_config.json) are read as the reference does.
@@ -15,7 +16,7 @@ struct LoaderTests {
 
     /// Writes `text` to a fresh directory as `name` and returns the file.
     static func write(_ text: String, name: String = "tokenizer.json") throws -> URL {
-        let url = try Fixtures.temporaryDirectory().appendingPathComponent(name)
+        let url = try (try TestPaths.temporaryDirectory()).appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
         return url
     }
@@ -36,7 +37,7 @@ struct LoaderTests {
             == .cannotOpen(path: "/nonexistent/tokenizer.json"))
         #expect(Self.error { try TokenizerLoader.load(directory: URL(fileURLWithPath: "/nonexistent")) }
             == .cannotOpen(path: "/nonexistent"))
-        let empty = try Fixtures.temporaryDirectory()
+        let empty = try (try TestPaths.temporaryDirectory())
         let e = Self.error { try TokenizerLoader.load(directory: empty) }
         #expect(e == .noTokenizerFiles(directory: empty.path))
         #expect(e?.description.contains("no tokenizer.json and no vocab.txt") == true)
@@ -59,7 +60,7 @@ struct LoaderTests {
         let notObject = try Self.write("[1, 2]")
         #expect(Self.error { try TokenizerLoader.load(file: notObject) }
             == .invalidField(path: notObject.path, field: "(top level)", expected: "an object", found: "array of 2"))
-        let latin1 = try Fixtures.temporaryDirectory().appendingPathComponent("tokenizer.json")
+        let latin1 = try (try TestPaths.temporaryDirectory()).appendingPathComponent("tokenizer.json")
         try Data([0x7B, 0x22, 0xE9, 0x22, 0x7D]).write(to: latin1)
         #expect(Self.error { try TokenizerLoader.load(file: latin1) } == .fileNotUTF8(path: latin1.path, byteOffset: 2))
     }
@@ -129,7 +130,7 @@ struct LoaderTests {
     }
 
     @Test func vocabTxtWithConfig() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try (try TestPaths.temporaryDirectory())
         try Data("[PAD]\r\n[UNK]\r\n[CLS]\r\n[SEP]\r\n[MASK]\r\nHello\r\nhello\r\nCafé\r\ncafe\r\n".utf8)
             .write(to: dir.appendingPathComponent("vocab.txt"))
         // Default: lowercase and strip accents.

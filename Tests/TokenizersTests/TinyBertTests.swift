@@ -1,10 +1,14 @@
 import Foundation
 import Testing
 @testable import Tokenizers
+import TestSupport
+
+private let tinyBert = TestPaths.fixtureModels.appendingPathComponent("tiny-bert")
 
 /// The random-weight tiny-bert fixture (168-token uncased vocabulary): its tokenizer.json and its
 /// vocab.txt must both give golden/tiny_bert.json's `input_ids` and `tokens`.
-@Suite(.enabled(if: Fixtures.hasTinyBert, "needs the shared fixtures (shared/fixtures/models/tiny-bert)"))
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: tinyBert.appendingPathComponent("tokenizer.json").path),
+                "needs the shared fixtures (shared/fixtures/models/tiny-bert)"))
 struct TinyBertTests {
     struct Golden: Decodable {
         let texts: [String]
@@ -12,10 +16,10 @@ struct TinyBertTests {
         let tokens: [[String]]
     }
 
-    static let golden = try! Fixtures.decode(Golden.self, from: Fixtures.golden.appendingPathComponent("tiny_bert.json"))
+    static let golden = try! TestPaths.decode(Golden.self, golden: "tiny_bert.json")
 
     @Test func tokenizerJSON() throws {
-        let tokenizer = try TokenizerLoader.load(file: Fixtures.tinyBert.appendingPathComponent("tokenizer.json"))
+        let tokenizer = try TokenizerLoader.load(file: tinyBert.appendingPathComponent("tokenizer.json"))
         #expect(tokenizer.vocabularySize == 168)
         #expect(Self.golden.texts.count == 5)
         for (i, text) in Self.golden.texts.enumerated() {
@@ -27,10 +31,10 @@ struct TinyBertTests {
 
     @Test func vocabTxtFallback() throws {
         // A directory with only vocab.txt and tokenizer_config.json.
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try (try TestPaths.temporaryDirectory())
         defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["vocab.txt", "tokenizer_config.json"] {
-            try FileManager.default.copyItem(at: Fixtures.tinyBert.appendingPathComponent(name),
+            try FileManager.default.copyItem(at: tinyBert.appendingPathComponent(name),
                                              to: dir.appendingPathComponent(name))
         }
         let tokenizer = try TokenizerLoader.load(directory: dir)
@@ -43,8 +47,8 @@ struct TinyBertTests {
     }
 
     @Test func vocabTxtAndTokenizerJSONAgreeOnHarderText() throws {
-        let json = try TokenizerLoader.load(file: Fixtures.tinyBert.appendingPathComponent("tokenizer.json"))
-        let txt = try TokenizerLoader.load(file: Fixtures.tinyBert.appendingPathComponent("vocab.txt"))
+        let json = try TokenizerLoader.load(file: tinyBert.appendingPathComponent("tokenizer.json"))
+        let txt = try TokenizerLoader.load(file: tinyBert.appendingPathComponent("vocab.txt"))
         let samples = [
             "", "   ", "[CLS] literal [SEP] and [MASK]", "Ünïcödé ÀÉÎÕÜ straße", "北京大学 日本語", "tab\there\u{0}null",
             "emoji 🍕 and ZWJ 👨‍👩‍👧", String(repeating: "ab", count: 60), "a-b_c.d,e;f:g!h?i",
@@ -55,7 +59,7 @@ struct TinyBertTests {
     }
 
     @Test func truncationTo256() throws {
-        let tokenizer = try TokenizerLoader.load(file: Fixtures.tinyBert.appendingPathComponent("tokenizer.json"))
+        let tokenizer = try TokenizerLoader.load(file: tinyBert.appendingPathComponent("tokenizer.json"))
         let text = Array(repeating: Self.golden.texts[1], count: 40).joined(separator: " ")
         let full = tokenizer.encode(text)
         #expect(full.count > 1000)

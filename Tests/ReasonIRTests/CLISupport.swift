@@ -1,36 +1,9 @@
 import Foundation
-
-/// `../shared` beside the package (or `$REASONIR_SHARED`).
-enum TestPaths {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared: URL = {
-        if let path = ProcessInfo.processInfo.environment["REASONIR_SHARED"] { return URL(fileURLWithPath: path) }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }()
-    static let golden = shared.appendingPathComponent("fixtures/golden")
-    static let scifact = shared.appendingPathComponent("data/scifact")
-    static let theoremQA = shared.appendingPathComponent("data/theoremqa-theorems")
-
-    static func temporaryDirectory() -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reasonir-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    static func json(_ name: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: golden.appendingPathComponent(name))) as! [String: Any]
-    }
-}
+import TestSupport
 
 extension TestPaths {
-    /// Where fetched models live: `$REASONIR_MODELS`, else `<package root>/models`.
-    static let models: URL = {
-        if let path = ProcessInfo.processInfo.environment["REASONIR_MODELS"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        return packageRoot.appendingPathComponent("models")
-    }()
     static let miniLM = models.appendingPathComponent("all-MiniLM-L6-v2")
-    static var hasMiniLM: Bool { FileManager.default.fileExists(atPath: miniLM.appendingPathComponent("model.safetensors").path) }
+    static var hasMiniLM: Bool { hasModel("all-MiniLM-L6-v2", file: "model.safetensors") }
 
     /// The `reasonir` executable built beside the test bundle.
     static var executable: URL {

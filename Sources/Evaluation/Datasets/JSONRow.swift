@@ -1,21 +1,13 @@
-/// One JSON value, parsed without a schema so that a row's fields can be checked one by one
-/// and a wrong type reported by name.
-enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    /// An integer, as its digits (Python's `str()` of it).
-    case integer(String)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+import JSON
+import Retrieval
 
+extension JSONValue {
     /// How an error message names this kind of value.
     var kind: String {
         switch self {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .integer, .number: return "a number"
+        case .number: return "a number"
         case .string: return "a string"
         case .array: return "an array"
         case .object: return "an object"
@@ -23,26 +15,37 @@ enum JSONValue: Sendable, Equatable {
     }
 }
 
+extension JSONNumber {
+    /// What Python's `str()` gives for the number `json.loads` reads: an integer's digits as
+    /// written (`-0` is `0`; big ids stay exact), a float's shortest round-trip form.
+    var pythonString: String {
+        isInteger ? (text == "-0" ? "0" : text) : double.description
+    }
+}
+
 /// A JSONL line decoded to an object, with typed accessors whose errors name the file, line and field.
 struct JSONRow {
-    let fields: [String: JSONValue]
+    /// The row's object, members in file order.
+    let object: JSONValue
     let path: String
     let line: Int
 
     /// Decodes one line; nil for a blank line.
     static func decode(_ line: LineReader.Line, path: String) throws(EvaluationError) -> JSONRow? {
         let text = try line.text(path: path)
-        let parsed: JSONValue?
+        // A line of JSON whitespace only is blank: no row.
+        if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return nil }
+        let value: JSONValue
         do {
-            parsed = try JSONParser.parse(text)
+            // Lone surrogates become U+FFFD: Python's `json.loads` accepts them.
+            value = try JSONParser.parse(text.utf8, loneSurrogates: .replace)
         } catch {
-            throw .invalidJSON(path: path, line: line.number, reason: error.message)
+            throw .invalidJSON(path: path, line: line.number, reason: "\(error.reason) at byte \(error.offset + 1)")
         }
-        guard let value = parsed else { return nil }
-        guard case .object(let fields) = value else {
+        guard case .object = value else {
             throw .invalidJSON(path: path, line: line.number, reason: "expected an object, found \(value.kind)")
         }
-        return JSONRow(fields: fields, path: path, line: line.number)
+        return JSONRow(object: value, path: path, line: line.number)
     }
 
     private func wrongType(_ key: String, expected: String, found: JSONValue) -> EvaluationError {
@@ -51,14 +54,14 @@ struct JSONRow {
 
     /// A required string.
     func string(_ key: String) throws(EvaluationError) -> String {
-        guard let value = fields[key] else { throw .missingField(path: path, line: line, field: key) }
+        guard let value = object[key] else { throw .missingField(path: path, line: line, field: key) }
         guard case .string(let string) = value else { throw wrongType(key, expected: "a string", found: value) }
         return string
     }
 
     /// An optional string: absent or null gives nil.
     func optionalString(_ key: String) throws(EvaluationError) -> String? {
-        switch fields[key] {
+        switch object[key] {
         case nil, .null?: return nil
         case .string(let string)?: return string
         case let value?: throw wrongType(key, expected: "a string", found: value)
@@ -67,24 +70,23 @@ struct JSONRow {
 
     /// A required identifier: a string, or a number written the way Python's `str()` writes it.
     func identifier(_ key: String) throws(EvaluationError) -> String {
-        guard let value = fields[key] else { throw .missingField(path: path, line: line, field: key) }
+        guard let value = object[key] else { throw .missingField(path: path, line: line, field: key) }
         switch value {
         case .string(let string): return string
-        case .integer(let digits): return digits
-        case .number(let number): return number.description
+        case .number(let number): return number.pythonString
         default: throw wrongType(key, expected: "a string or a number", found: value)
         }
     }
 
     /// A required array of identifiers (strings, or numbers as in `identifier`).
     func identifiers(_ key: String) throws(EvaluationError) -> [String] {
-        guard let value = fields[key] else { throw .missingField(path: path, line: line, field: key) }
+        guard let value = object[key] else { throw .missingField(path: path, line: line, field: key) }
         return try identifiers(key, value)
     }
 
     /// An optional array of identifiers: absent or null gives nil.
     func optionalIdentifiers(_ key: String) throws(EvaluationError) -> [String]? {
-        switch fields[key] {
+        switch object[key] {
         case nil, .null?: return nil
         case let value?: return try identifiers(key, value)
         }
@@ -97,8 +99,7 @@ struct JSONRow {
         for element in elements {
             switch element {
             case .string(let string): result.append(string)
-            case .integer(let digits): result.append(digits)
-            case .number(let number): result.append(number.description)
+            case .number(let number): result.append(number.pythonString)
             default: throw wrongType(key, expected: "an array of strings", found: element)
             }
         }
