@@ -305,8 +305,14 @@ struct EmbedderPlumbingTests {
         #expect(try embedder.embed([], kind: .document).count == 0)
     }
 
-    @Test func loadingWithoutATokenizerSaysWhy() throws {
-        #expect(throws: EmbedderError.self) { try SentenceTransformerEmbedder.load(directory: Fixtures.tinyBert) }
+    @Test func loadingPicksTheTokenizerOrSaysWhyNot() throws {
+        let embedder = try SentenceTransformerEmbedder.load(directory: Fixtures.tinyBert)
+        #expect(embedder.tokenizer is WordPieceTokenizer)
+        // The same model without tokenizer.json or vocab.txt.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("no-tokenizer-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Fixtures.tinyBert, to: copy)
+        for name in ["tokenizer.json", "vocab.txt"] { try FileManager.default.removeItem(at: copy.appendingPathComponent(name)) }
+        #expect(throws: TokenizerError.self) { try SentenceTransformerEmbedder.load(directory: copy) }
     }
 }
 
