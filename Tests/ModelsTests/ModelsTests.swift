@@ -1,6 +1,6 @@
 import Foundation
 import ModelFiles
-@testable import Models
+import Models
 import Tensor
 import Testing
 import Tokenizers
