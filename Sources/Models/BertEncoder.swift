@@ -94,6 +94,13 @@ public final class BertWorkspace: @unchecked Sendable {
 /// embeddings and LayerNorm, then post-LN layers of masked multi-head self-attention and an
 /// erf-GELU feed-forward block. Weights stay in the memory-mapped safetensors file, except the fused
 /// query/key/value matrices.
+///
+/// The forward pass is three blocks per layer (`embed`, `attentionBlock`, `feedForwardBlock`), each
+/// reading and writing the workspace's buffers. A backward pass would keep, per layer, the block
+/// inputs (`keepHiddenStates` already copies the layer outputs), the fused Q/K/V projections, the
+/// attention probabilities, the pre-GELU activations and the LayerNorm statistics
+/// (``Ops/addLayerNorm(into:_:bias:residual:gamma:beta:epsilon:mean:reciprocalStd:pool:)`` can
+/// return them); nothing here discards what it would need beyond reusing the buffers.
 public final class BertEncoder: Sendable {
     public let config: BertConfig
     public let embeddings: BertEmbeddingWeights

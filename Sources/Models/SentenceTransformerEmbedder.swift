@@ -27,15 +27,17 @@ public final class SentenceTransformerEmbedder: Embedder, @unchecked Sendable {
     /// - Parameters:
     ///   - threads: threads per forward pass (default: every core this process may use).
     ///   - maxSequenceLength: overrides `sentence_bert_config.json` (capped at `max_position_embeddings`).
+    ///   - normalize: L2-normalise every vector even when the model has no `Normalize` module (the
+    ///     ``Embedder`` contract); `false` leaves it to the model's modules, as sentence-transformers does.
     public init(directory: URL, tokenizer: any Tokenizer, threads: Int = ThreadPool.availableProcessors,
-                batchSize: Int = 32, maxSequenceLength: Int? = nil) throws {
+                batchSize: Int = 32, maxSequenceLength: Int? = nil, normalize: Bool = true) throws {
         guard batchSize >= 1 else { throw EmbedderError.invalidArgument("batchSize must be at least 1") }
         let configuration = try SentenceTransformerConfig.load(directory: directory)
         self.directory = directory
         self.configuration = configuration
         self.encoder = try BertEncoder(directory: configuration.transformerDirectory)
         self.tokenizer = tokenizer
-        self.pooler = Pooler(config: configuration.pooling, normalize: configuration.normalize)
+        self.pooler = Pooler(config: configuration.pooling, normalize: configuration.normalize || normalize)
         let limit = encoder.config.maxPositionEmbeddings
         self.maxSequenceLength = min(maxSequenceLength ?? configuration.maxSeqLength ?? limit, limit)
         self.batchSize = batchSize
@@ -67,12 +69,14 @@ public final class SentenceTransformerEmbedder: Embedder, @unchecked Sendable {
     public func embed(_ texts: [String], kind: EmbeddingKind) throws -> EmbeddingMatrix {
         var prompt: String?
         if case let .query(instruction) = kind, let instruction, !instruction.isEmpty { prompt = instruction }
-        let inputs = prompt.map { p in texts.map { p + $0 } } ?? texts
+        var inputs = prompt.map { p in texts.map { p + $0 } } ?? texts
+        if configuration.doLowerCase { inputs = inputs.map { $0.lowercased() } }  // sentence_bert_config "do_lower_case"
         let sequences = inputs.map { tokenizer.encode($0, addSpecialTokens: true, maxLength: maxSequenceLength).ids }
         var promptLengths: [Int]?
         if let prompt, !pooler.config.includePrompt {
             // As sentence-transformers: the prompt's token count with special tokens, less the final one.
-            let n = max(0, tokenizer.encode(prompt, addSpecialTokens: true, maxLength: nil).count - 1)
+            let text = configuration.doLowerCase ? prompt.lowercased() : prompt
+            let n = max(0, tokenizer.encode(text, addSpecialTokens: true, maxLength: nil).count - 1)
             promptLengths = [Int](repeating: n, count: texts.count)
         }
         return try embed(tokenIDs: sequences, promptLengths: promptLengths)

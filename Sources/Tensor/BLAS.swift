@@ -48,8 +48,12 @@ public enum BLAS {
         }
         let parts = pool.threadCount
         if m >= 32 * parts {
-            // Row blocks of the result; multiples of 16 keep the kernel's register blocking intact.
-            let block = ((m + parts - 1) / parts + 15) / 16 * 16
+            // Row blocks of the result, about four per thread so that a thread slowed down by other
+            // work on the machine does not hold up the rest (the pool hands blocks out as threads
+            // free up), but at least 256 rows so each call amortises packing the weights; multiples
+            // of 16 keep the kernel's register blocking intact.
+            let target = Swift.max(256, (m + 4 * parts - 1) / (4 * parts))
+            let block = Swift.min((m + parts - 1) / parts, target + 15) / 16 * 16
             let count = (m + block - 1) / block
             pool.parallelFor(count) { i, _ in
                 let rows = (i * block)..<Swift.min(m, (i + 1) * block)

@@ -51,8 +51,8 @@ public final class ThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Splits `0..<total` into contiguous chunks of at least `minimumChunk` items (about two per thread
-    /// for balance) and calls `body(range, worker)` for each, in parallel.
+    /// Splits `0..<total` into contiguous chunks of at least `minimumChunk` items (up to four per thread,
+    /// handed out as threads free up) and calls `body(range, worker)` for each, in parallel.
     public func parallelChunks(_ total: Int, minimumChunk: Int = 1,
                                _ body: (_ range: Range<Int>, _ worker: Int) -> Void) {
         if total <= 0 { return }
@@ -69,7 +69,7 @@ public final class ThreadPool: @unchecked Sendable {
     static func chunkCount(total: Int, minimumChunk: Int, threads: Int) -> Int {
         if threads == 1 { return 1 }
         let byMinimum = Swift.max(1, total / Swift.max(1, minimumChunk))
-        return Swift.min(byMinimum, threads * 2, total)
+        return Swift.min(byMinimum, threads * 4, total)
     }
 
     /// The `c`-th of `n` nearly equal contiguous chunks of `0..<total`.

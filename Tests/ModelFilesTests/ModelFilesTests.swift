@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ModelFiles
+import ModelFiles
 import Tensor
 
 @Suite struct SafetensorsReadingTests {

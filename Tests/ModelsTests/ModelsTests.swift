@@ -1,6 +1,6 @@
 import Foundation
 import ModelFiles
-@testable import Models
+import Models
 import Tensor
 import Testing
 import Tokenizers
@@ -158,6 +158,33 @@ struct TinyBertTests {
         }
         #expect(throws: EncoderError.tokenTypeOutOfRange(sequence: 0, position: 1, type: 2, typeVocabularySize: 2)) {
             try encoder.forward(TokenBatch(sequences: [[2, 5, 3]], tokenTypes: [[0, 2, 0]]))
+        }
+    }
+
+    @Test func configThatDoesNotMatchTheWeights() throws {
+        let dir = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let weights = Fixtures.tinyBert.appendingPathComponent("model.safetensors")
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("model.safetensors"), withDestinationURL: weights)
+        let original = try String(contentsOf: Fixtures.tinyBert.appendingPathComponent("config.json"), encoding: .utf8)
+        let config = dir.appendingPathComponent("config.json")
+
+        try original.replacingOccurrences(of: "\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 3").write(to: config, atomically: true, encoding: .utf8)
+        #expect(throws: ModelFileError.missingTensor(path: dir.appendingPathComponent("model.safetensors").path,
+                                                     name: "encoder.layer.2.attention.self.query.weight")) {
+            try BertEncoder(directory: dir)
+        }
+        try original.replacingOccurrences(of: "\"vocab_size\": 168", with: "\"vocab_size\": 200").write(to: config, atomically: true, encoding: .utf8)
+        #expect(throws: ModelFileError.wrongShape(path: dir.appendingPathComponent("model.safetensors").path,
+                                                  name: "embeddings.word_embeddings.weight", expected: [200, 64], actual: [168, 64])) {
+            try BertEncoder(directory: dir)
+        }
+        try FileManager.default.removeItem(at: config)
+        #expect(throws: ModelFileError.missingFile(path: config.path, what: "model config (config.json)")) {
+            try BertEncoder(directory: dir)
+        }
+        #expect(throws: ModelFileError.missingFile(path: config.path, what: "model config (config.json)")) {
+            try SentenceTransformerEmbedder(directory: dir, tokenizer: TableTokenizer(table: [:], vocabularySize: 168))
         }
     }
 

@@ -1,7 +1,7 @@
 import CKernels
 import Foundation
 import Testing
-@testable import Tensor
+import Tensor
 
 /// A deterministic generator (SplitMix64) for test data.
 struct TestRandom {
