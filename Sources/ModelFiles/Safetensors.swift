@@ -55,7 +55,13 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        file = try MappedFile(path: path)
+        do {
+            file = try MappedFile(path: path)
+        } catch .missing(let path) {
+            throw ModelFileError.missingFile(path: path, what: "file")
+        } catch .unreadable(let path, let reason) {
+            throw ModelFileError.unreadable(path: path, reason: reason)
+        }
         (metadata, tensors) = try SafetensorsFile.parseHeader(file)
     }
 

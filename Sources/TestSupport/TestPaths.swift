@@ -25,6 +25,12 @@ public enum TestPaths {
     public static let models: URL = directory(environment: "REASONIR_MODELS")
         ?? packageRoot.appendingPathComponent("models")
 
+    /// The random-weight BERT of the fixtures, and the fetched all-MiniLM-L6-v2.
+    public static let tinyBert = fixtureModels.appendingPathComponent("tiny-bert")
+    public static let miniLM = models.appendingPathComponent("all-MiniLM-L6-v2")
+    public static var hasTinyBert: Bool { FileManager.default.fileExists(atPath: tinyBert.appendingPathComponent("model.safetensors").path) }
+    public static var hasMiniLM: Bool { hasModel("all-MiniLM-L6-v2", file: "model.safetensors") }
+
     /// Whether `models/<name>` holds `file`: tests that need real weights skip themselves without it.
     public static func hasModel(_ name: String, file: String = "config.json") -> Bool {
         FileManager.default.fileExists(atPath: models.appendingPathComponent(name).appendingPathComponent(file).path)

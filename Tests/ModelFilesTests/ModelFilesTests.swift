@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 import ModelFiles
 import Tensor
 
 @Suite struct SafetensorsReadingTests {
     @Test func readsEveryFloatTypeAndKeepsF32ZeroCopy() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var w = SafetensorsWriter()
         w.add("a", [1, 2, 3, 4, 5, 6], shape: [2, 3])
@@ -36,7 +37,7 @@ import Tensor
     }
 
     @Test func unalignedF32DataIsCopied() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var w = SafetensorsWriter()
         w.leadingPadding = 1
@@ -52,7 +53,7 @@ import Tensor
     }
 
     @Test func shardedWeightsThroughTheIndex() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var s1 = SafetensorsWriter(), s2 = SafetensorsWriter()
         s1.add("layer.0.weight", [1, 2], shape: [2])
@@ -82,43 +83,43 @@ import Tensor
     }
 
     @Test func tinyBertCheckpoint() throws {
-        try #require(Fixtures.hasTinyBert, "tiny-bert fixture not found under \(Fixtures.shared.path)")
-        let weights = try SafetensorsWeights(directory: Fixtures.tinyBert)
+        try #require(TestPaths.hasTinyBert, "tiny-bert fixture not found under \(TestPaths.shared.path)")
+        let weights = try SafetensorsWeights(directory: TestPaths.tinyBert)
         #expect(weights.tensorNames.count == 39)
         let word = try weights.floatTensor("embeddings.word_embeddings.weight", shape: [168, 64])
         #expect(word.matrix.rows == 168)
         #expect(word.buffer.allSatisfy { $0.isFinite })
-        let config = try BertConfig.load(from: Fixtures.tinyBert)
+        let config = try BertConfig.load(from: TestPaths.tinyBert)
         #expect(config == BertConfig(vocabSize: 168, hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4,
                                      intermediateSize: 128, hiddenAct: "gelu", maxPositionEmbeddings: 128, typeVocabSize: 2,
                                      layerNormEps: 1e-12, modelType: "bert", architectures: ["BertModel"], padTokenId: 0))
-        let st = try SentenceTransformerConfig.load(directory: Fixtures.tinyBert)
+        let st = try SentenceTransformerConfig.load(directory: TestPaths.tinyBert)
         #expect(st.modules.map(\.kind) == ["Transformer", "Pooling", "Normalize"])
         #expect(st.pooling.modes == [.mean] && st.pooling.includePrompt)
         #expect(st.pooling.wordEmbeddingDimension == 64)
         #expect(st.normalize)
         #expect(st.maxSeqLength == 128)
-        #expect(st.transformerDirectory.path == Fixtures.tinyBert.path)
+        #expect(st.transformerDirectory.path == TestPaths.tinyBert.path)
     }
 
-    @Test(.enabled(if: Fixtures.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
+    @Test(.enabled(if: TestPaths.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
     func miniLMCheckpoint() throws {
-        let weights = try SafetensorsWeights(directory: Fixtures.miniLM)
+        let weights = try SafetensorsWeights(directory: TestPaths.miniLM)
         let word = try weights.floatTensor("embeddings.word_embeddings.weight", shape: [30522, 384])
         #expect(word.count == 30522 * 384)
         // position_ids is stored as I64: present, but not a float tensor.
         #expect(weights.contains("embeddings.position_ids"))
         #expect(throws: ModelFileError.self) { try weights.floatTensor("embeddings.position_ids") }
-        let config = try BertConfig.load(from: Fixtures.miniLM.appendingPathComponent("config.json"))
+        let config = try BertConfig.load(from: TestPaths.miniLM.appendingPathComponent("config.json"))
         #expect(config.hiddenSize == 384 && config.numHiddenLayers == 6 && config.numAttentionHeads == 12)
-        let st = try SentenceTransformerConfig.load(directory: Fixtures.miniLM)
+        let st = try SentenceTransformerConfig.load(directory: TestPaths.miniLM)
         #expect(st.maxSeqLength == 256 && st.normalize && st.pooling.modes == [.mean])
     }
 }
 
 @Suite struct BadModelFileTests {
     func write(_ bytes: [UInt8], _ name: String = "bad.safetensors") throws -> (URL, URL) {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return (dir, url)
@@ -201,7 +202,7 @@ import Tensor
     }
 
     @Test func missingFiles() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("config.json")
         #expect(throws: ModelFileError.missingFile(path: config.path, what: "model config (config.json)")) {
@@ -219,7 +220,7 @@ import Tensor
     }
 
     @Test func configErrors() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("config.json")
         let base = "\"vocab_size\": 10, \"hidden_size\": 8, \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"intermediate_size\": 16"
@@ -247,7 +248,7 @@ import Tensor
     }
 
     @Test func sentenceTransformerModuleErrors() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         // No modules.json: a plain Hugging Face model gets mean pooling, no normalisation.
         let plain = try SentenceTransformerConfig.load(directory: dir)

@@ -3,6 +3,7 @@ import ModelFiles
 import Models
 import Tensor
 import Testing
+import TestSupport
 import Tokenizers
 
 // MARK: golden files
@@ -17,7 +18,7 @@ struct TinyBertGolden: Decodable {
     let last_hidden_state_text0: [[Float]]
 
     static func load() throws -> TinyBertGolden {
-        try JSONDecoder().decode(TinyBertGolden.self, from: Data(contentsOf: Fixtures.golden.appendingPathComponent("tiny_bert.json")))
+        try JSONDecoder().decode(TinyBertGolden.self, from: Data(contentsOf: TestPaths.golden.appendingPathComponent("tiny_bert.json")))
     }
 }
 
@@ -28,7 +29,7 @@ struct MiniLMGolden: Decodable {
     let max_seq_length: Int
 
     static func load() throws -> MiniLMGolden {
-        try JSONDecoder().decode(MiniLMGolden.self, from: Data(contentsOf: Fixtures.golden.appendingPathComponent("minilm_st.json")))
+        try JSONDecoder().decode(MiniLMGolden.self, from: Data(contentsOf: TestPaths.golden.appendingPathComponent("minilm_st.json")))
     }
 }
 
@@ -62,14 +63,14 @@ struct TableTokenizer: Tokenizer {
 
 // MARK: tiny-bert (random weights) against PyTorch
 
-@Suite(.enabled(if: Fixtures.hasTinyBert, "tiny-bert fixture not found (set REASONIR_SHARED)"))
+@Suite(.enabled(if: TestPaths.hasTinyBert, "tiny-bert fixture not found (set REASONIR_SHARED)"))
 struct TinyBertTests {
     let golden: TinyBertGolden
     let encoder: BertEncoder
 
     init() throws {
         golden = try TinyBertGolden.load()
-        encoder = try BertEncoder(directory: Fixtures.tinyBert)
+        encoder = try BertEncoder(directory: TestPaths.tinyBert)
     }
 
     @Test func paddedBatchMatchesTransformers() throws {
@@ -97,7 +98,7 @@ struct TinyBertTests {
     @Test func embedderOnGoldenIdsMatchesSentenceTransformers() throws {
         let tokenizer = TableTokenizer(table: Dictionary(uniqueKeysWithValues: zip(golden.texts, golden.input_ids)), vocabularySize: 168)
         for (threads, batchSize) in [(1, 32), (2, 2), (3, 1)] {
-            let embedder = try SentenceTransformerEmbedder(directory: Fixtures.tinyBert, tokenizer: tokenizer, threads: threads, batchSize: batchSize)
+            let embedder = try SentenceTransformerEmbedder(directory: TestPaths.tinyBert, tokenizer: tokenizer, threads: threads, batchSize: batchSize)
             #expect(embedder.dimension == 64 && embedder.maxSequenceLength == 128)
             let result = try embedder.embed(golden.texts, kind: .document)
             let worst = (0..<golden.texts.count).map { maxAbsDiff(result[$0], golden.mean_l2[$0]) }.max()!
@@ -162,11 +163,11 @@ struct TinyBertTests {
     }
 
     @Test func configThatDoesNotMatchTheWeights() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let weights = Fixtures.tinyBert.appendingPathComponent("model.safetensors")
+        let weights = TestPaths.tinyBert.appendingPathComponent("model.safetensors")
         try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("model.safetensors"), withDestinationURL: weights)
-        let original = try String(contentsOf: Fixtures.tinyBert.appendingPathComponent("config.json"), encoding: .utf8)
+        let original = try String(contentsOf: TestPaths.tinyBert.appendingPathComponent("config.json"), encoding: .utf8)
         let config = dir.appendingPathComponent("config.json")
 
         try original.replacingOccurrences(of: "\"num_hidden_layers\": 2", with: "\"num_hidden_layers\": 3").write(to: config, atomically: true, encoding: .utf8)
@@ -189,11 +190,11 @@ struct TinyBertTests {
     }
 
     @Test func halfPrecisionAndShardedCopiesLoad() throws {
-        let dir = try Fixtures.temporaryDirectory()
+        let dir = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let source = try SafetensorsFile(path: Fixtures.tinyBert.appendingPathComponent("model.safetensors").path)
+        let source = try SafetensorsFile(path: TestPaths.tinyBert.appendingPathComponent("model.safetensors").path)
         for file in ["config.json", "modules.json", "sentence_bert_config.json"] {
-            try FileManager.default.copyItem(at: Fixtures.tinyBert.appendingPathComponent(file), to: dir.appendingPathComponent(file))
+            try FileManager.default.copyItem(at: TestPaths.tinyBert.appendingPathComponent(file), to: dir.appendingPathComponent(file))
         }
         // Sharded F32 copy: two files and an index; must give exactly the same result.
         var shards = [SafetensorsWriter(), SafetensorsWriter()]
@@ -239,12 +240,12 @@ struct TinyBertTests {
 
 // MARK: all-MiniLM-L6-v2 against sentence-transformers
 
-@Suite(.enabled(if: Fixtures.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
+@Suite(.enabled(if: TestPaths.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
 struct MiniLMTests {
     @Test func goldenTokenIdsGiveSentenceTransformersEmbeddings() throws {
         let golden = try MiniLMGolden.load()
         let tokenizer = TableTokenizer(table: Dictionary(uniqueKeysWithValues: zip(golden.texts, golden.input_ids)), vocabularySize: 30522)
-        let embedder = try SentenceTransformerEmbedder(directory: Fixtures.miniLM, tokenizer: tokenizer, threads: 2)
+        let embedder = try SentenceTransformerEmbedder(directory: TestPaths.miniLM, tokenizer: tokenizer, threads: 2)
         #expect(embedder.dimension == 384)
         #expect(embedder.maxSequenceLength == golden.max_seq_length)
         let result = try embedder.embed(golden.texts, kind: .document)
@@ -297,7 +298,7 @@ struct MiniLMTests {
     }
 }
 
-@Suite(.enabled(if: Fixtures.hasTinyBert, "tiny-bert fixture not found (set REASONIR_SHARED)"))
+@Suite(.enabled(if: TestPaths.hasTinyBert, "tiny-bert fixture not found (set REASONIR_SHARED)"))
 struct EmbedderPlumbingTests {
     @Test func instructionIsPrependedAndOrderKept() throws {
         let tokenizer = TableTokenizer(table: [:], vocabularySize: 168)
@@ -313,7 +314,7 @@ struct EmbedderPlumbingTests {
             var vocabularySize: Int { 168 }
         }
         _ = tokenizer
-        let embedder = try SentenceTransformerEmbedder(directory: Fixtures.tinyBert, tokenizer: Small(), threads: 2, batchSize: 2)
+        let embedder = try SentenceTransformerEmbedder(directory: TestPaths.tinyBert, tokenizer: Small(), threads: 2, batchSize: 2)
         let texts = ["a much longer text than the others, to sort first", "short", "", "medium length text"]
         let docs = try embedder.embed(texts, kind: .document)
         let queries = try embedder.embed(texts, kind: .query(instruction: "query: "))
@@ -333,11 +334,11 @@ struct EmbedderPlumbingTests {
     }
 
     @Test func loadingPicksTheTokenizerOrSaysWhyNot() throws {
-        let embedder = try SentenceTransformerEmbedder.load(directory: Fixtures.tinyBert)
+        let embedder = try SentenceTransformerEmbedder.load(directory: TestPaths.tinyBert)
         #expect(embedder.tokenizer is WordPieceTokenizer)
         // The same model without tokenizer.json or vocab.txt.
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("no-tokenizer-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Fixtures.tinyBert, to: copy)
+        try FileManager.default.copyItem(at: TestPaths.tinyBert, to: copy)
         for name in ["tokenizer.json", "vocab.txt"] { try FileManager.default.removeItem(at: copy.appendingPathComponent(name)) }
         #expect(throws: TokenizerError.self) { try SentenceTransformerEmbedder.load(directory: copy) }
     }
@@ -351,7 +352,7 @@ struct WordPieceGolden: Decodable {
     let docs: [Item]
 
     static func load() throws -> WordPieceGolden {
-        try JSONDecoder().decode(WordPieceGolden.self, from: Data(contentsOf: Fixtures.golden.appendingPathComponent("wordpiece_minilm.json")))
+        try JSONDecoder().decode(WordPieceGolden.self, from: Data(contentsOf: TestPaths.golden.appendingPathComponent("wordpiece_minilm.json")))
     }
 }
 
@@ -362,7 +363,7 @@ func readFloat32Matrix(_ url: URL, columns: Int) throws -> [[Float]] {
     return stride(from: 0, to: values.count, by: columns).map { Array(values[$0..<($0 + columns)]) }
 }
 
-@Suite(.enabled(if: Fixtures.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
+@Suite(.enabled(if: TestPaths.hasMiniLM, "all-MiniLM-L6-v2 not found: set REASONIR_MODELS or run scripts/fetch-models.sh"))
 struct MiniLMSciFactTests {
     /// The golden ids are untruncated; sentence-transformers keeps the first 255 ids and [SEP] (102).
     static func truncated(_ ids: [Int32], to maxLength: Int) -> [Int32] {
@@ -376,10 +377,10 @@ struct MiniLMSciFactTests {
 
     @Test func docs200AndQueriesMatchTheBatchedReference() throws {
         let golden = try WordPieceGolden.load()
-        let embedder = try SentenceTransformerEmbedder(directory: Fixtures.miniLM, tokenizer: TableTokenizer(table: [:], vocabularySize: 30522), threads: 2)
+        let embedder = try SentenceTransformerEmbedder(directory: TestPaths.miniLM, tokenizer: TableTokenizer(table: [:], vocabularySize: 30522), threads: 2)
         for (name, items, file) in [("docs200", Array(golden.docs.prefix(Self.docCount)), "minilm_scifact_docs200.f32.bin"),
                                     ("queries", golden.queries, "minilm_scifact_queries.f32.bin")] {
-            let expected = Array(try readFloat32Matrix(Fixtures.golden.appendingPathComponent(file), columns: 384).prefix(items.count))
+            let expected = Array(try readFloat32Matrix(TestPaths.golden.appendingPathComponent(file), columns: 384).prefix(items.count))
             #expect(expected.count == items.count)
             let result = try embedder.embed(tokenIDs: items.map { Self.truncated($0.ids, to: embedder.maxSequenceLength) })
             var worst: Float = 0, worstCosine = 1.0

@@ -2,8 +2,6 @@ import Foundation
 import TestSupport
 
 extension TestPaths {
-    static let miniLM = models.appendingPathComponent("all-MiniLM-L6-v2")
-    static var hasMiniLM: Bool { hasModel("all-MiniLM-L6-v2", file: "model.safetensors") }
 
     /// The `reasonir` executable built beside the test bundle.
     static var executable: URL {

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A BM25 index opened from disk: arrays are read in place from the memory-mapped data file,
 /// so opening is instant and memory is shared between processes.
@@ -51,10 +52,10 @@ public final class BM25Index: Sendable {
     private static func validate(_ file: MappedFile, manifest: BM25Manifest) throws -> [Int] {
         let bytes = file.bytes
         func fail(_ reason: String) -> BM25IndexError { .corrupt(path: file.path, reason: reason) }
-        guard file.count == manifest.dataBytes else {
-            throw fail("size is \(file.count) bytes, the manifest says \(manifest.dataBytes)")
+        guard file.size == manifest.dataBytes else {
+            throw fail("size is \(file.size) bytes, the manifest says \(manifest.dataBytes)")
         }
-        guard file.count >= BM25IndexFormat.headerSize, Array(bytes[0..<8]) == BM25IndexFormat.magic else {
+        guard file.size >= BM25IndexFormat.headerSize, Array(bytes[0..<8]) == BM25IndexFormat.magic else {
             throw fail("bad header")
         }
         func u64(_ at: Int) -> Int { Int(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))) }
@@ -66,8 +67,8 @@ public final class BM25Index: Sendable {
         let n = manifest.documentCount, t = manifest.termCount, p = manifest.postingCount
         let minimumSizes = [4 * n, 8 * (t + 1), 4 * p, 4 * p, 8 * (t + 1), 0, 4 * t, 8 * (n + 1), 0]
         for (index, offset) in offsets.enumerated() {
-            let end = index + 1 < offsets.count ? offsets[index + 1] : file.count
-            guard offset % 8 == 0, offset >= BM25IndexFormat.headerSize, offset <= end, end <= file.count,
+            let end = index + 1 < offsets.count ? offsets[index + 1] : file.size
+            guard offset % 8 == 0, offset >= BM25IndexFormat.headerSize, offset <= end, end <= file.size,
                   end - offset >= minimumSizes[index] else {
                 throw fail("section \(index) out of bounds")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Builds a BM25 inverted index from documents streamed in batches, then writes it atomically.
 ///

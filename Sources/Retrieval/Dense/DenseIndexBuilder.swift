@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Writes a flat dense index batch by batch, resumably.
 ///
@@ -117,7 +118,7 @@ public final class DenseIndexBuilder {
         var checksum = FNV1a64()
         checksum.update(mapped.bytes)
         let manifest = DenseManifest(format: DenseIndexFormat.name, formatVersion: DenseIndexFormat.version, model: model,
-                                     count: count, dimension: model.dimension, vectorBytes: mapped.count,
+                                     count: count, dimension: model.dimension, vectorBytes: mapped.size,
                                      vectorChecksum: checksum.hex, source: source)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -38,10 +38,10 @@ public final class FlatDenseIndex: Sendable {
         }
         vectorsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.vectorsFile).path)
         idsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.idsFile).path)
-        guard vectorsFile.count == manifest.vectorBytes, manifest.vectorBytes == manifest.count * manifest.dimension * 4 else {
-            throw DenseIndexError.corrupt(path: vectorsFile.path, reason: "size is \(vectorsFile.count) bytes, expected \(manifest.count * manifest.dimension * 4)")
+        guard vectorsFile.size == manifest.vectorBytes, manifest.vectorBytes == manifest.count * manifest.dimension * 4 else {
+            throw DenseIndexError.corrupt(path: vectorsFile.path, reason: "size is \(vectorsFile.size) bytes, expected \(manifest.count * manifest.dimension * 4)")
         }
-        guard idsFile.count >= 8 * (manifest.count + 1), idOffset(manifest.count) == idsFile.count - 8 * (manifest.count + 1) else {
+        guard idsFile.size >= 8 * (manifest.count + 1), idOffset(manifest.count) == idsFile.size - 8 * (manifest.count + 1) else {
             throw DenseIndexError.corrupt(path: idsFile.path, reason: "the id table does not match \(manifest.count) documents")
         }
     }
