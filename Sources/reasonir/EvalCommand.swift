@@ -3,7 +3,7 @@ import Foundation
 import ReasonIR
 
 /// `reasonir eval`: index (or reuse the index), search every query, score the run.
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a retriever on a BEIR or BRIGHT dataset: index, search, score.",
@@ -19,6 +19,12 @@ struct EvalCommand: ParsableCommand {
             Examples:
                 reasonir eval ../shared/data/scifact --retriever bm25 --json
                 reasonir eval ../shared/data/theoremqa-theorems --split dev --bm25-variant lucene
+
+            With an LLM (an OpenAI-compatible server; scripts/llm-server.sh starts a local one), \
+            --rewrite rewrites each query first (BRIGHT) and --rerank rescores each query's top \
+            --rerank-depth documents (ReasonIR); progress and LLM call counts go to stderr, and \
+            answers are cached so an interrupted run resumes where it stopped:
+                reasonir eval ../shared/data/scifact --limit 50 --rerank --rerank-depth 20 --llm-url http://127.0.0.1:8080/v1
             """)
 
     @Argument(help: ArgumentHelp("The dataset directory.", valueName: "dataset-dir"))
@@ -41,6 +47,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Documents retrieved and scored per query.")
     var depth = 1000
 
+    @Option(help: "Evaluate only the first N queries.")
+    var limit: Int?
+
+    @OptionGroup(title: "Test-time reasoning") var reasoning: ReasoningOptions
+    @OptionGroup(title: "LLM") var llm: LLMOptions
+    @OptionGroup(title: "Query rewriting") var rewriting: RewriteOptions
+
     @Option(help: "Where to keep the index (default: the cache).")
     var indexDir: String?
 
@@ -62,13 +75,15 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if depth < 1 { throw ValidationError("--depth must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let progress = TerminalProgress(quiet: quiet)
-            let dataset = try EvaluationDataset.open(directory: URL(fileURLWithPath: datasetDirectory), split: split,
+            var dataset = try EvaluationDataset.open(directory: URL(fileURLWithPath: datasetDirectory), split: split,
                                                      task: task, queryField: queryField)
+            if let limit { dataset = dataset.prefix(limit) }
             let directory = indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent("bm25") }
                 ?? IndexCache().directory(for: dataset.corpusURL, kind: "bm25")
             let start = Date()
@@ -83,9 +98,38 @@ struct EvalCommand: ParsableCommand {
             }
             let indexSeconds = Date().timeIntervalSince(start)
             let retriever = BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
-            let result = try RetrievalEvaluation.evaluate(retriever, on: dataset, depth: depth, progress: progress)
+            let client = reasoning.enabled ? try llm.client() : nil
+            var searched = dataset
+            var notes: [String] = []
+            if reasoning.rewrite, let client {
+                let began = Date()
+                let rewriter = rewriting.rewriter(model: client, seed: llm.llmSeed, concurrency: llm.llmConcurrency)
+                searched = dataset.replacingQueryTexts(try await rewriter.rewrite(dataset.queries.map(\.text), progress: progress))
+                notes.append(String(format: "rewrite: %d queries in %.1fs", dataset.queries.count, Date().timeIntervalSince(began)))
+                reportLLM(client, quiet: quiet)
+            }
+            var result = try RetrievalEvaluation.evaluate(retriever, on: searched, depth: depth, progress: progress)
+            if reasoning.rerank, let client {
+                let began = Date()
+                let reranker = reasoning.reranker(model: client, defaultPrompt: RerankPrompt.forTask(task ?? dataset.name),
+                                                  seed: llm.llmSeed, concurrency: llm.llmConcurrency)
+                let queries = reasoning.rerankQuery == .original ? dataset.queries : searched.queries
+                let (run, outcome) = try await RunReranking.rerank(result.run, queries: queries, reranker: reranker,
+                                                                   dataset: dataset, progress: progress)
+                result.run = run
+                result.report = dataset.evaluate(run, depth: depth)
+                notes.append(String(format: "rerank: depth %d, prompt %@, %d calls in %.1fs (%d unparseable, %d without the marker)",
+                                    reranker.depth, reranker.prompt.rawValue, outcome.calls, Date().timeIntervalSince(began),
+                                    outcome.unparseable, outcome.missingMarker))
+                reportLLM(client, quiet: quiet)
+            }
+            if let client {
+                notes.append("LLM: " + client.statistics.summary)
+                try await client.shutdown()
+            }
+            let tag = "bm25_\(bm25.bm25Variant.rawValue)" + (reasoning.rewrite ? "+rewrite" : "") + (reasoning.rerank ? "+rerank" : "")
             if let runOutput {
-                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: "bm25_\(bm25.bm25Variant.rawValue)")
+                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: tag)
             }
             if json {
                 print(result.report.jsonString(.pytrec, roundedTo: 5))
@@ -93,6 +137,7 @@ struct EvalCommand: ParsableCommand {
                 print("dataset: \(dataset.name) (\(dataset.layout.rawValue), \(index.documentCount) documents, \(dataset.queries.count) queries)")
                 print("retriever: bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b)), depth \(depth)")
                 print(String(format: "index: %.2fs, search: %.2fs", indexSeconds, result.searchSeconds))
+                for note in notes { print(note) }
                 print(result.report.table(roundedTo: 5))
             }
         }

@@ -5,7 +5,8 @@ import ReasonIR
 struct ReasonIRCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reasonir",
-        abstract: "Reasoning-intensive retrieval: BM25, evaluation on BEIR and BRIGHT.",
-        subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, AnalyzeCommand.self]
+        abstract: "Reasoning-intensive retrieval: BM25, LLM query rewriting and reranking, evaluation on BEIR and BRIGHT.",
+        subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, AnalyzeCommand.self,
+                      RewriteCommand.self]
     )
 }
