@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 command -v swift >/dev/null || { echo "swift is not on PATH: install Swift 6.x first" >&2; exit 1; }
 command -v python3 >/dev/null || need+=(python3 python3-pip)
+# scripts/llm-server.sh puts xllamacpp in a virtual environment.
+python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}"

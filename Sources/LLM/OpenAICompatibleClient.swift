@@ -67,7 +67,7 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         do {
             let body = try Self.encode(OpenAIWire.ChatRequest(model: configuration.model, messages: messages,
                                                               options: options, stream: false))
-            let key = ResponseCache.key(path: url.path, body: body)
+            let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: body)
             if let cache, let data = cache.read(key: key), var completion = try? Self.decodeCompletion(data, url: url) {
                 completion.fromCache = true
                 record(start: start, timing: timing, cacheHit: true, usage: nil)
@@ -107,7 +107,7 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         let url = configuration.endpoint("chat/completions")
         do {
             // The cache key is the whole request's, so whole and streamed calls share entries.
-            let key = ResponseCache.key(path: url.path, body: try Self.encode(
+            let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: try Self.encode(
                 OpenAIWire.ChatRequest(model: configuration.model, messages: messages, options: options, stream: false)))
             if let cache, let data = cache.read(key: key), let completion = try? Self.decodeCompletion(data, url: url) {
                 yield(completion.content)
@@ -140,7 +140,7 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         let url = configuration.endpoint("embeddings")
         do {
             let body = try Self.encode(OpenAIWire.EmbeddingRequest(model: configuration.model, input: texts))
-            let key = ResponseCache.key(path: url.path, body: body)
+            let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: body)
             if let cache, let data = cache.read(key: key),
                let vectors = try? Self.decodeEmbeddings(data, count: texts.count, url: url) {
                 record(start: start, timing: timing, cacheHit: true, usage: nil)
