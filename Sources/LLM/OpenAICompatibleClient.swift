@@ -184,6 +184,7 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         await limiter.acquire()
         timing.queue += ContinuousClock.now - queued
         do {
+            try Task.checkCancellation()  // cancelled while waiting for a slot: send nothing
             let data = try await withRetries(url: url, timing: &timing) { timing in
                 let request = self.request(url: url, body: body, streaming: false)
                 let sent = ContinuousClock.now
@@ -221,6 +222,7 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         await limiter.acquire()
         timing.queue += ContinuousClock.now - queued
         do {
+            try Task.checkCancellation()
             let result = try await withRetries(url: url, timing: &timing) { timing in
                 var result = StreamResult()
                 var parser = ServerSentEventParser()
