@@ -7,6 +7,6 @@ struct ReasonIRCommand: AsyncParsableCommand {
         commandName: "reasonir",
         abstract: "Reasoning-intensive retrieval: BM25, LLM query rewriting and reranking, evaluation on BEIR and BRIGHT.",
         subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, AnalyzeCommand.self,
-                      RewriteCommand.self]
+                      RewriteCommand.self, LLMBenchCommand.self]
     )
 }
