@@ -104,7 +104,9 @@ struct EvalCommand: AsyncParsableCommand {
             if reasoning.rewrite, let client {
                 let began = Date()
                 let rewriter = rewriting.rewriter(model: client, seed: llm.llmSeed, concurrency: llm.llmConcurrency)
-                searched = dataset.replacingQueryTexts(try await rewriter.rewrite(dataset.queries.map(\.text), progress: progress))
+                let rewrites = try await rewriter.rewrite(dataset.queries.map(\.text), progress: progress)
+                searched = dataset.replacingQueryTexts(reasoning.rewriteKeepQuery
+                    ? zip(dataset.queries, rewrites).map { $0.text + "\n" + $1 } : rewrites)
                 notes.append(String(format: "rewrite: %d queries in %.1fs", dataset.queries.count, Date().timeIntervalSince(began)))
                 reportLLM(client, quiet: quiet)
             }

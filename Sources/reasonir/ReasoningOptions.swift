@@ -14,6 +14,9 @@ struct ReasoningOptions: ParsableArguments {
     @Flag(help: "Rewrite each query with the LLM before retrieval (BRIGHT's reasoning queries).")
     var rewrite = false
 
+    @Flag(help: "With --rewrite, search with the query followed by its rewrite instead of the rewrite alone (BRIGHT's).")
+    var rewriteKeepQuery = false
+
     @Flag(help: "Rerank each query's top documents with the LLM (ReasonIR's pointwise 0-5 scores).")
     var rerank = false
 
