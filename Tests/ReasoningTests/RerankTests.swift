@@ -161,7 +161,7 @@ final class ScriptedChatModel: ChatModel {
         let result = try await reranker.rerank(queries: Array(repeating: "q", count: 5), rankings: Array(repeating: ranking, count: 5),
                                                documentText: { Self.documents[$0] })
         #expect(await model.calls == 20)
-        #expect(await model.maxInFlight == 3)
+        #expect((1...3).contains(await model.maxInFlight))
         // Equal LLM scores: the retriever's order stands.
         #expect(result.rankings.allSatisfy { $0.map(\.id) == ranking.map(\.id) })
     }
