@@ -8,10 +8,14 @@ let package = Package(
         .library(name: "ReasonIR", targets: ["ReasonIR"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "LLM", targets: ["LLM"]),
+        .library(name: "Reasoning", targets: ["Reasoning"]),
         .executable(name: "reasonir", targets: ["reasonir"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // A strict JSON parser that keeps member order and exact text (vocabularies, JSONL rows).
@@ -23,7 +27,7 @@ let package = Package(
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
         .target(name: "Evaluation", dependencies: ["Retrieval", "JSON"]),
         // The facade most users import: index, search and evaluate in a few calls.
-        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers"]),
+        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers", "LLM", "Reasoning"]),
         // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
         .systemLibrary(
             name: "CBLAS",
@@ -40,6 +44,19 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
         // Throughput of the BERT encoder and sgemm (release build): `swift run -c release bert-bench <model dir>`.
         .executableTarget(name: "bert-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
+        // Chat and embedding models behind an OpenAI-compatible HTTP API: retries, bounded
+        // concurrency, an on-disk response cache.
+        .target(
+            name: "LLM",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // Test-time reasoning: LLM query rewriting (BRIGHT) and LLM reranking (ReasonIR).
+        .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
         .executableTarget(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -54,5 +71,15 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "TestSupport"]),
+        .testTarget(
+            name: "LLMTests",
+            dependencies: [
+                "LLM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "ReasoningTests", dependencies: ["Reasoning", "LLM"]),
     ]
 )

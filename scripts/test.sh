@@ -7,4 +7,11 @@ scripts/install-deps.sh
 # fetch them so that every test runs.
 scripts/fetch-models.sh
 swift build --build-tests "$@"
+# The LLM tests talk to a real llama.cpp server (SmolLM2-135M-Instruct) on loopback: start our
+# own, in a state folder of its own, and stop it whatever happens.
+export REASONIR_LLM_STATE=${TMPDIR:-/tmp}/reasonir-test-llm-$$
+trap 'scripts/llm-server.sh stop >/dev/null 2>&1 || true; rm -rf "$REASONIR_LLM_STATE"' EXIT
+REASONIR_LLM_URL=$(scripts/llm-server.sh start)
+export REASONIR_LLM_URL
+echo "LLM server for the tests: $REASONIR_LLM_URL" >&2
 swift test --skip-build "$@"

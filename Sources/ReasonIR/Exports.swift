@@ -1,2 +1,4 @@
 @_exported import Evaluation
+@_exported import LLM
+@_exported import Reasoning
 @_exported import Retrieval

@@ -3,7 +3,7 @@ import Foundation
 import ReasonIR
 
 /// `reasonir eval`: index (or reuse the index), search every query, score the run.
-struct EvalCommand: ParsableCommand {
+struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a retriever on a BEIR or BRIGHT dataset: index, search, score.",
@@ -22,6 +22,12 @@ struct EvalCommand: ParsableCommand {
                 reasonir eval ../shared/data/scifact --retriever bm25 --json
                 reasonir eval ../shared/data/theoremqa-theorems --split dev --bm25-variant lucene
                 reasonir eval ../shared/data/scifact --retriever dense --model all-MiniLM-L6-v2 --json
+
+            With an LLM (an OpenAI-compatible server; scripts/llm-server.sh starts a local one), \
+            --rewrite rewrites each query first (BRIGHT) and --rerank rescores each query's top \
+            --rerank-depth documents (ReasonIR); progress and LLM call counts go to stderr, and \
+            answers are cached so an interrupted run resumes where it stopped:
+                reasonir eval ../shared/data/scifact --limit 50 --rerank --rerank-depth 20 --llm-url http://127.0.0.1:8080/v1
             """)
 
     @Argument(help: ArgumentHelp("The dataset directory.", valueName: "dataset-dir"))
@@ -50,6 +56,13 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Documents retrieved and scored per query.")
     var depth = 1000
 
+    @Option(help: "Evaluate only the first N queries.")
+    var limit: Int?
+
+    @OptionGroup(title: "Test-time reasoning") var reasoning: ReasoningOptions
+    @OptionGroup(title: "LLM") var llm: LLMOptions
+    @OptionGroup(title: "Query rewriting") var rewriting: RewriteOptions
+
     @Option(help: "Where to keep the index (default: the cache).")
     var indexDir: String?
 
@@ -72,19 +85,52 @@ struct EvalCommand: ParsableCommand {
         if depth < 1 { throw ValidationError("--depth must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
         if retriever == .dense, model == nil { throw ValidationError("--retriever dense needs --model (e.g. all-MiniLM-L6-v2).") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let progress = TerminalProgress(quiet: quiet)
-            let dataset = try EvaluationDataset.open(directory: URL(fileURLWithPath: datasetDirectory), split: split,
+            var dataset = try EvaluationDataset.open(directory: URL(fileURLWithPath: datasetDirectory), split: split,
                                                      task: task, queryField: queryField)
+            if let limit { dataset = dataset.prefix(limit) }
             let start = Date()
             let (chosen, description, documentCount) = try makeRetriever(for: dataset, progress: progress)
             let indexSeconds = Date().timeIntervalSince(start)
-            let result = try RetrievalEvaluation.evaluate(chosen, on: dataset, depth: depth, progress: progress)
+            let client = reasoning.enabled ? try llm.client() : nil
+            var searched = dataset
+            var notes: [String] = []
+            if reasoning.rewrite, let client {
+                let began = Date()
+                let rewriter = rewriting.rewriter(model: client, seed: llm.llmSeed, concurrency: llm.llmConcurrency)
+                let rewrites = try await rewriter.rewrite(dataset.queries.map(\.text), progress: progress)
+                searched = dataset.replacingQueryTexts(reasoning.rewriteKeepQuery
+                    ? zip(dataset.queries, rewrites).map { $0.text + "\n" + $1 } : rewrites)
+                notes.append(String(format: "rewrite: %d queries in %.1fs", dataset.queries.count, Date().timeIntervalSince(began)))
+                reportLLM(client, quiet: quiet)
+            }
+            var result = try RetrievalEvaluation.evaluate(chosen, on: searched, depth: depth, progress: progress)
+            if reasoning.rerank, let client {
+                let began = Date()
+                let reranker = reasoning.reranker(model: client, defaultPrompt: RerankPrompt.forTask(task ?? dataset.name),
+                                                  seed: llm.llmSeed, concurrency: llm.llmConcurrency)
+                let queries = reasoning.rerankQuery == .original ? dataset.queries : searched.queries
+                let (run, outcome) = try await RunReranking.rerank(result.run, queries: queries, reranker: reranker,
+                                                                   dataset: dataset, progress: progress)
+                result.run = run
+                result.report = dataset.evaluate(run, depth: depth)
+                notes.append(String(format: "rerank: depth %d, prompt %@, %d calls in %.1fs (%d unparseable, %d without the marker)",
+                                    reranker.depth, reranker.prompt.rawValue, outcome.calls, Date().timeIntervalSince(began),
+                                    outcome.unparseable, outcome.missingMarker))
+                reportLLM(client, quiet: quiet)
+            }
+            if let client {
+                notes.append("LLM: " + client.statistics.summary)
+                try await client.shutdown()
+            }
+            let tag = description.split(separator: " ").prefix(2).joined(separator: "_") + (reasoning.rewrite ? "+rewrite" : "") + (reasoning.rerank ? "+rerank" : "")
             if let runOutput {
-                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: description.split(separator: " ").joined(separator: "_"))
+                try result.run.write(to: URL(fileURLWithPath: runOutput), tag: tag)
             }
             if json {
                 print(result.report.jsonString(.pytrec, roundedTo: 5))
@@ -92,6 +138,7 @@ struct EvalCommand: ParsableCommand {
                 print("dataset: \(dataset.name) (\(dataset.layout.rawValue), \(documentCount) documents, \(dataset.queries.count) queries)")
                 print("retriever: \(description), depth \(depth)")
                 print(String(format: "index: %.2fs, search: %.2fs", indexSeconds, result.searchSeconds))
+                for note in notes { print(note) }
                 print(result.report.table(roundedTo: 5))
             }
         }

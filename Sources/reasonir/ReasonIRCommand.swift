@@ -5,7 +5,8 @@ import ReasonIR
 struct ReasonIRCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reasonir",
-        abstract: "Reasoning-intensive retrieval: BM25 and dense retrieval, evaluation on BEIR and BRIGHT.",
-        subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, EmbedCommand.self, AnalyzeCommand.self]
+        abstract: "Reasoning-intensive retrieval: BM25 and dense retrieval, LLM query rewriting and reranking, evaluation on BEIR and BRIGHT.",
+        subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, EmbedCommand.self,
+                      RewriteCommand.self, AnalyzeCommand.self, LLMBenchCommand.self]
     )
 }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import LLM
+
+/// The client against a real llama.cpp server (SmolLM2-135M-Instruct through xllamacpp), which
+/// scripts/test.sh starts and names in REASONIR_LLM_URL.
+@Suite(.enabled(if: TestSupport.realServerURL != nil, Comment(rawValue: realServerMissing)))
+struct RealServerTests {
+    let url = TestSupport.realServerURL ?? ""
+
+    func client(cache: URL? = nil, concurrency: Int = 8) throws -> OpenAICompatibleClient {
+        try TestSupport.client(baseURL: url, retry: RetryPolicy(maxAttempts: 3), cache: cache, concurrency: concurrency,
+                               requestTimeout: .seconds(300), model: nil)
+    }
+
+    @Test func completes() async throws {
+        let client = try client()
+        let completion = try await client.complete(
+            [.system("You are a helpful assistant"), .user("Name one planet of the solar system.")],
+            options: ChatOptions(temperature: 0, maxTokens: 16, seed: 1))
+        #expect(!completion.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        let usage = try #require(completion.usage)
+        #expect(usage.promptTokens > 5)
+        #expect((1...16).contains(usage.completionTokens))
+        #expect(["stop", "length"].contains(completion.finishReason))
+    }
+
+    @Test func maxTokensCutsTheAnswer() async throws {
+        let completion = try await client().complete(
+            [.user("Count from 1 to 100, separated by commas.")], options: ChatOptions(temperature: 0, maxTokens: 3))
+        #expect(completion.usage?.completionTokens == 3)
+        #expect(completion.finishReason == "length")
+    }
+
+    @Test func streamsPiecesAndCachesTheWhole() async throws {
+        let cacheDirectory = TestSupport.temporaryDirectory()
+        let client = try client(cache: cacheDirectory)
+        let messages: [ChatMessage] = [.user("Write a sentence about the sea.")]
+        let options = ChatOptions(temperature: 0, maxTokens: 12, seed: 7)
+        var pieces: [String] = []
+        for try await piece in client.streamCompletion(messages, options: options) { pieces.append(piece) }
+        #expect(pieces.count >= 2, "a streamed answer comes in several pieces")
+        #expect(client.statistics.requests == 1)
+        let cached = try await client.complete(messages, options: options)
+        #expect(cached.fromCache && cached.content == pieces.joined())
+        #expect(client.statistics.requests == 1)
+    }
+
+    @Test func eightAtOnceAndARerunFromTheCache() async throws {
+        let cacheDirectory = TestSupport.temporaryDirectory()
+        let client = try client(cache: cacheDirectory, concurrency: 8)
+        let prompts = (1...8).map { "Say the number \($0)." }
+        let answers = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (i, prompt) in prompts.enumerated() {
+                group.addTask { (i, try await client.complete([.user(prompt)], options: ChatOptions(maxTokens: 6)).content) }
+            }
+            var answers = [String](repeating: "", count: prompts.count)
+            for try await (i, answer) in group { answers[i] = answer }
+            return answers
+        }
+        #expect(client.statistics.requests == 8)
+        let rerun = try self.client(cache: cacheDirectory)
+        for (prompt, answer) in zip(prompts, answers) {
+            #expect(try await rerun.complete([.user(prompt)], options: ChatOptions(maxTokens: 6)).content == answer)
+        }
+        #expect(rerun.statistics.requests == 0 && rerun.statistics.cacheHits == 8)
+    }
+
+    @Test func unsupportedEndpointReportsTheServersAnswer() async throws {
+        // The server runs without --embeddings, so /v1/embeddings answers with an error.
+        let error = try await #require(throws: LLMError.self) { try await client().embed(["hello"]) }
+        #expect(error.description.contains("/v1/embeddings"))
+    }
+}
