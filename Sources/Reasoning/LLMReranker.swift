@@ -68,7 +68,7 @@ public struct LLMReranker: Sendable {
         var sawDigit = false, sawPoint = false
         for (offset, character) in trimmed.enumerated() {
             switch character {
-            case "+", "-" where offset == 0: continue
+            case "+" where offset == 0, "-" where offset == 0: continue
             case "0"..."9": sawDigit = true
             case "." where !sawPoint: sawPoint = true
             default: return nil

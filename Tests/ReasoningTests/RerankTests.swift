@@ -76,6 +76,7 @@ final class ScriptedChatModel: ChatModel {
         #expect(LLMReranker.pythonFloat("1e") == nil)
         #expect(LLMReranker.pythonFloat("") == nil)
         #expect(LLMReranker.pythonFloat("4-") == nil)
+        #expect(LLMReranker.pythonFloat("4+") == nil)
     }
 }
 
