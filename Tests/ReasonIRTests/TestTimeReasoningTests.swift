@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ReasonIR
 
 /// A reranker that knows the answers: relevance 5 for judged documents, 0 for the rest.
@@ -28,7 +29,7 @@ private struct OracleChatModel: ChatModel {
 
     @Test func anOracleRerankerLiftsNDCGToRecallAtDepth() async throws {
         let dataset = try EvaluationDataset.open(directory: TestPaths.theoremQA, split: "dev").prefix(20)
-        let index = try BM25Indexing.build(corpus: dataset.corpus, to: TestPaths.temporaryDirectory().appendingPathComponent("bm25"))
+        let index = try BM25Indexing.build(corpus: dataset.corpus, to: (try TestPaths.temporaryDirectory()).appendingPathComponent("bm25"))
         let retrieved = try RetrievalEvaluation.evaluate(BM25Retriever(index: index), on: dataset, depth: 100)
         let texts = try dataset.documentTexts(for: Set(dataset.qrels.values.flatMap(\.keys)))
         var relevant: [String: Set<String>] = [:]
