@@ -15,7 +15,7 @@ let package = Package(
     ],
     targets: [
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
-        .target(name: "Retrieval", dependencies: ["Tensor"]),
+        .target(name: "Retrieval", dependencies: ["Tensor", "CKernels"]),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
         .target(name: "Tokenizers"),
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
@@ -42,7 +42,7 @@ let package = Package(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "CKernels"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR"]),
