@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
         // Throughput of the BERT encoder and sgemm (release build): `swift run -c release bert-bench <model dir>`.
         .executableTarget(name: "bert-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
+        // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
+        .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
         .executableTarget(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]

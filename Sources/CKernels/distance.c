@@ -100,12 +100,15 @@ RD_AVX2 static float l2sq_avx2(const float *a, const float *b, ptrdiff_t n) {
     return s;
 }
 
-// Prefetches the rows of the next group (up to four ids), the whole row: a row of a 384-dim
-// vector is 24 cache lines, and the hardware prefetcher alone starts too late for rows scattered
-// over a large matrix.
+// Prefetches the start of the rows of the next group (up to four ids) while the current group is
+// summed; the hardware prefetcher follows on from there. Measured on 100k × 384 HNSW searches
+// (AMD EPYC): 2 lines beat none by ~5-10%, and whole rows (24 lines) were ~20% slower than none,
+// the prefetches stalling on full miss buffers.
+#define RD_PREFETCH_LINES 2
 RD_INLINE static inline void prefetch_rows(const float *base, ptrdiff_t stride, const uint32_t *ids,
                                           ptrdiff_t count, ptrdiff_t n) {
     ptrdiff_t bytes = n * (ptrdiff_t)sizeof(float);
+    if (bytes > 64 * RD_PREFETCH_LINES) bytes = 64 * RD_PREFETCH_LINES;
     for (ptrdiff_t r = 0; r < count; r++) {
         const char *row = (const char *)(base + (ptrdiff_t)ids[r] * stride);
         for (ptrdiff_t off = 0; off < bytes; off += 64) __builtin_prefetch(row + off, 0, 3);
@@ -216,16 +219,48 @@ RD_AVX2 static void l2sq_gather_avx2(const float *q, const float *base, ptrdiff_
 
 // ---------------------------------------------------------------- public entry points
 
+// The CPU alone decides (not `rk_force_scalar`): a search or a build must not change paths half
+// way because a test elsewhere in the process flipped the switch, or equal inputs could get
+// unequal distances. Tests call the `_scalar` entry points directly.
+static int rd_level = -1;
+
+static inline int rd_simd(void) {
+    int level = __atomic_load_n(&rd_level, __ATOMIC_RELAXED);
+    if (level < 0) {
+#if RD_X86
+        __builtin_cpu_init();
+        level = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+#else
+        level = 0;
+#endif
+        __atomic_store_n(&rd_level, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+float rk_dot_f32_scalar(const float *a, const float *b, ptrdiff_t n) { return dot_scalar(a, b, n); }
+float rk_l2sq_f32_scalar(const float *a, const float *b, ptrdiff_t n) { return l2sq_scalar(a, b, n); }
+
+void rk_dot_f32_gather_scalar(const float *q, const float *base, ptrdiff_t stride,
+                              const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    for (ptrdiff_t j = 0; j < count; j++) out[j] = dot_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+}
+
+void rk_l2sq_f32_gather_scalar(const float *q, const float *base, ptrdiff_t stride,
+                               const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    for (ptrdiff_t j = 0; j < count; j++) out[j] = l2sq_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+}
+
 float rk_dot_f32(const float *a, const float *b, ptrdiff_t n) {
 #if RD_X86
-    if (rk_simd_level() >= 1) return dot_avx2(a, b, n);
+    if (rd_simd()) return dot_avx2(a, b, n);
 #endif
     return dot_scalar(a, b, n);
 }
 
 float rk_l2sq_f32(const float *a, const float *b, ptrdiff_t n) {
 #if RD_X86
-    if (rk_simd_level() >= 1) return l2sq_avx2(a, b, n);
+    if (rd_simd()) return l2sq_avx2(a, b, n);
 #endif
     return l2sq_scalar(a, b, n);
 }
@@ -233,17 +268,112 @@ float rk_l2sq_f32(const float *a, const float *b, ptrdiff_t n) {
 void rk_dot_f32_gather(const float *q, const float *base, ptrdiff_t stride,
                        const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
 #if RD_X86
-    if (rk_simd_level() >= 1) { dot_gather_avx2(q, base, stride, ids, count, n, out); return; }
+    if (rd_simd()) { dot_gather_avx2(q, base, stride, ids, count, n, out); return; }
 #endif
-    for (ptrdiff_t j = 0; j < count; j++) out[j] = dot_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+    rk_dot_f32_gather_scalar(q, base, stride, ids, count, n, out);
 }
 
 void rk_l2sq_f32_gather(const float *q, const float *base, ptrdiff_t stride,
                         const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
 #if RD_X86
-    if (rk_simd_level() >= 1) { l2sq_gather_avx2(q, base, stride, ids, count, n, out); return; }
+    if (rd_simd()) { l2sq_gather_avx2(q, base, stride, ids, count, n, out); return; }
 #endif
-    for (ptrdiff_t j = 0; j < count; j++) out[j] = l2sq_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+    rk_l2sq_f32_gather_scalar(q, base, stride, ids, count, n, out);
+}
+
+// ---------------------------------------------------------------- top-k for exact search
+
+// The heap's root is the worst kept candidate: the lowest score, and among equal scores the
+// highest index (earlier documents win ties).
+static inline int topk_worse(float sa, int64_t ia, float sb, int64_t ib) { return sa < sb || (sa == sb && ia > ib); }
+
+static inline void topk_push(float *hs, int64_t *hi, int32_t *count, float s, int64_t id) {
+    ptrdiff_t child = (*count)++;
+    while (child > 0) {
+        ptrdiff_t parent = (child - 1) >> 1;
+        if (!topk_worse(s, id, hs[parent], hi[parent])) break;
+        hs[child] = hs[parent];
+        hi[child] = hi[parent];
+        child = parent;
+    }
+    hs[child] = s;
+    hi[child] = id;
+}
+
+static inline void topk_replace_root(float *hs, int64_t *hi, ptrdiff_t n, float s, int64_t id) {
+    ptrdiff_t parent = 0;
+    for (;;) {
+        ptrdiff_t child = 2 * parent + 1;
+        if (child >= n) break;
+        if (child + 1 < n && topk_worse(hs[child + 1], hi[child + 1], hs[child], hi[child])) child++;
+        if (!topk_worse(hs[child], hi[child], s, id)) break;
+        hs[parent] = hs[child];
+        hi[parent] = hi[child];
+        parent = child;
+    }
+    hs[parent] = s;
+    hi[parent] = id;
+}
+
+// Folds one row; returns nothing. `j` from `start`: fills the heap first, then only scores above
+// the root go in.
+static inline void topk_row_scalar(const float *row, ptrdiff_t start, ptrdiff_t cols, int64_t first, ptrdiff_t k,
+                                   float *hs, int64_t *hi, int32_t *count) {
+    for (ptrdiff_t j = start; j < cols; j++) {
+        float s = row[j];
+        if (s != s) continue;
+        if (*count < k) {
+            topk_push(hs, hi, count, s, first + j);
+        } else if (s > hs[0]) {
+            topk_replace_root(hs, hi, k, s, first + j);
+        }
+    }
+}
+
+#if RD_X86
+RD_AVX2 static void topk_row_avx2(const float *row, ptrdiff_t cols, int64_t first, ptrdiff_t k,
+                                  float *hs, int64_t *hi, int32_t *count) {
+    ptrdiff_t j = 0;
+    // Until the heap is full, everything goes in.
+    while (*count < k && j < cols) {
+        float s = row[j];
+        if (s == s) topk_push(hs, hi, count, s, first + j);
+        j++;
+    }
+    if (*count < k) return;
+    __m256 threshold = _mm256_set1_ps(hs[0]);
+    for (; j + 8 <= cols; j += 8) {
+        int mask = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), threshold, _CMP_GT_OQ));
+        while (mask) {
+            int bit = __builtin_ctz(mask);
+            mask &= mask - 1;
+            float s = row[j + bit];
+            if (s > hs[0]) topk_replace_root(hs, hi, k, s, first + j + bit);
+        }
+        threshold = _mm256_set1_ps(hs[0]);
+    }
+    topk_row_scalar(row, j, cols, first, k, hs, hi, count);
+}
+#endif
+
+void rk_topk_fold_scalar(const float *scores, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t cols, int64_t first,
+                         ptrdiff_t k, float *heap_scores, int64_t *heap_ids, int32_t *counts) {
+    if (k <= 0) return;
+    for (ptrdiff_t r = 0; r < rows; r++)
+        topk_row_scalar(scores + r * ld, 0, cols, first, k, heap_scores + r * k, heap_ids + r * k, counts + r);
+}
+
+void rk_topk_fold(const float *scores, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t cols, int64_t first,
+                  ptrdiff_t k, float *heap_scores, int64_t *heap_ids, int32_t *counts) {
+    if (k <= 0) return;
+#if RD_X86
+    if (rd_simd()) {
+        for (ptrdiff_t r = 0; r < rows; r++)
+            topk_row_avx2(scores + r * ld, cols, first, k, heap_scores + r * k, heap_ids + r * k, counts + r);
+        return;
+    }
+#endif
+    rk_topk_fold_scalar(scores, ld, rows, cols, first, k, heap_scores, heap_ids, counts);
 }
 
 // ---------------------------------------------------------------- spin lock

@@ -81,14 +81,13 @@ extension HNSWGraph {
             entry = Int(scratch.sorted[0].node)
             current = scratch.sorted[0]
             selectNeighbours(from: scratch.sorted, limit: m, into: &scratch.selected, scratch: scratch)
-            // The node's own list (others may reach it through an earlier layer already).
-            let block = linkBlock(node, layer: layer)
-            lock(node)
-            for (j, neighbour) in scratch.selected.enumerated() { block[1 + j] = neighbour.node }
-            block[0] = UInt32(scratch.selected.count)
-            unlock(node)
+            // The node's own list. Merged, not overwritten: in a parallel build another node may
+            // have found this one through an upper layer already and linked itself here.
+            for (j, neighbour) in scratch.selected.enumerated() { scratch.adding[j] = neighbour.node }
+            addLinks(to: node, layer: layer, scratch.adding, count: scratch.selected.count, scratch: scratch)
             for neighbour in scratch.selected {
-                link(Int(neighbour.node), to: node, layer: layer, scratch: scratch)
+                scratch.adding[0] = UInt32(node)
+                addLinks(to: Int(neighbour.node), layer: layer, scratch.adding, count: 1, scratch: scratch)
             }
         }
     }
@@ -123,29 +122,36 @@ extension HNSWGraph {
         }
     }
 
-    /// Adds `newNode` to the links of `node` on `layer`; a full list is pruned with the heuristic.
-    private func link(_ node: Int, to newNode: Int, layer: Int, scratch: HNSWScratch) {
+    /// Adds links from `node` to `count` nodes (`adding`) on `layer`, under the node's lock; links
+    /// it has already are skipped. When they do not all fit, the old and new links together are
+    /// pruned with the heuristic, by distance to `node`.
+    private func addLinks(to node: Int, layer: Int, _ adding: UnsafePointer<UInt32>, count: Int, scratch: HNSWScratch) {
         let limit = layer == 0 ? maxLinks0 : m
         let block = linkBlock(node, layer: layer)
         lock(node)
         defer { unlock(node) }
         let n = Int(block[0])
-        if n < limit {
-            block[1 + n] = UInt32(newNode)
-            block[0] = UInt32(n + 1)
+        // Old links, then the new ones that are not there yet.
+        let all = scratch.listCopy
+        all.update(from: block + 1, count: n)
+        var total = n
+        for i in 0..<count where !(0..<n).contains(where: { all[$0] == adding[i] }) {
+            all[total] = adding[i]
+            total += 1
+        }
+        if total <= limit {
+            for j in n..<total { block[1 + j] = all[j] }
+            block[0] = UInt32(total)
             return
         }
-        // Full: the old links and the new node, by distance to `node`, through the heuristic.
         let base = UnsafePointer(vector(node))
-        scratch.listCopy.update(from: block + 1, count: n)
-        scratch.listCopy[n] = UInt32(newNode)
-        distances(base, scratch.listCopy, n + 1, into: scratch.distances)
+        distances(base, all, total, into: scratch.distances)
         // The scratch arrays are taken out and put back, so that no copy is made on write.
         var candidates = scratch.pruneCandidates, kept = scratch.pruneKept
         scratch.pruneCandidates = []
         scratch.pruneKept = []
         candidates.removeAll(keepingCapacity: true)
-        for j in 0...n { candidates.append(HNSWCandidate(distance: scratch.distances[j], node: scratch.listCopy[j])) }
+        for j in 0..<total { candidates.append(HNSWCandidate(distance: scratch.distances[j], node: all[j])) }
         candidates.sort(by: HNSWCandidate.nearer)
         selectNeighbours(from: candidates, limit: limit, into: &kept, scratch: scratch)
         for (j, neighbour) in kept.enumerated() { block[1 + j] = neighbour.node }

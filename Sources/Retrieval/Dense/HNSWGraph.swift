@@ -192,6 +192,25 @@ final class HNSWGraph: @unchecked Sendable {
         deleted.reserve(count, used: count)
     }
 
+    /// Nodes that a walk of layer 0 from the entry point does not reach (a check for tests and
+    /// diagnostics: a parallel insertion that lost links would leave some).
+    func unreachableFromEntry() -> Int {
+        guard entryPoint >= 0 else { return 0 }
+        var seen = [Bool](repeating: false, count: count)
+        var stack = [Int(entryPoint)]
+        seen[Int(entryPoint)] = true
+        var reached = 1
+        while let node = stack.popLast() {
+            let block = linkBlock(node, layer: 0)
+            for j in 0..<Int(block[0]) where !seen[Int(block[1 + j])] {
+                seen[Int(block[1 + j])] = true
+                reached += 1
+                stack.append(Int(block[1 + j]))
+            }
+        }
+        return count - reached
+    }
+
     // MARK: - Locks
 
     func enableLocks() {

@@ -109,10 +109,12 @@ final class HNSWScratch {
     private(set) var tag: UInt16 = 0
     var frontier: HNSWHeap
     var results: HNSWHeap
-    /// Room for one link list (ids, distances) and a copy of a list read under its lock.
+    /// Room for one link list (ids, distances), a copy of a list read under its lock (or a list
+    /// and the links being added to it), and links to add.
     let ids: UnsafeMutablePointer<UInt32>
     let distances: UnsafeMutablePointer<Float>
     let listCopy: UnsafeMutablePointer<UInt32>
+    let adding: UnsafeMutablePointer<UInt32>
     let listCapacity: Int
     /// Insertion: sorted candidates and the selected neighbours.
     var sorted: [HNSWCandidate] = []
@@ -128,9 +130,10 @@ final class HNSWScratch {
         frontier = HNSWHeap(capacity: 4 * ef, farthestFirst: false)
         results = HNSWHeap(capacity: ef + 1, farthestFirst: true)
         listCapacity = maxLinks + 1
-        ids = .allocate(capacity: listCapacity + 4)
-        distances = .allocate(capacity: listCapacity + 4)
-        listCopy = .allocate(capacity: listCapacity + 1)
+        ids = .allocate(capacity: 2 * listCapacity + 4)
+        distances = .allocate(capacity: 2 * listCapacity + 4)
+        listCopy = .allocate(capacity: 2 * listCapacity + 4)
+        adding = .allocate(capacity: listCapacity + 4)
     }
 
     deinit {
@@ -140,6 +143,7 @@ final class HNSWScratch {
         ids.deallocate()
         distances.deallocate()
         listCopy.deallocate()
+        adding.deallocate()
     }
 
     /// Starts a new visit over `nodes` nodes and returns its tag.
