@@ -5,10 +5,13 @@ import Tensor
 extension HNSWGraph {
     /// Links the nodes `range` (already appended) into the graph, `threads` at a time.
     ///
-    /// In parallel, as in hnswlib: each link list is read and written under its node's spin lock
-    /// (never two at once, so no deadlock), and a node that raises the top level holds `global`
-    /// for its whole insertion. The vectors do not change meanwhile, so distances need no lock.
-    /// The result then depends on the threads' interleaving; with one thread it is reproducible.
+    /// In parallel, as in hnswlib: every link list is read and written under its node's spin lock;
+    /// a node being inserted holds its own lock throughout, so nobody walks or extends its lists
+    /// half made, and a node that raises the top level also holds `global` throughout. Besides its
+    /// own, a thread holds at most one lock at a time, that of a node already linked on the layer
+    /// it works on; as a node is linked on a layer only after its search there, two threads never
+    /// wait for each other. The vectors do not change meanwhile, so distances need no lock. The
+    /// graph then depends on the threads' interleaving; with one thread it is reproducible.
     func insert(_ range: Range<Int>, threads: Int, progress: ((Int) -> Void)? = nil) {
         guard !range.isEmpty else { return }
         var remaining = range
@@ -53,6 +56,12 @@ extension HNSWGraph {
     func insertNode(_ node: Int, scratch: HNSWScratch) {
         let query = UnsafePointer(vector(node))
         let nodeLevel = level(node)
+        lock(node)
+        scratch.inserting = node
+        defer {
+            scratch.inserting = -1
+            unlock(node)
+        }
 
         global.lock()
         var entry = Int(entryPoint)
@@ -81,8 +90,7 @@ extension HNSWGraph {
             entry = Int(scratch.sorted[0].node)
             current = scratch.sorted[0]
             selectNeighbours(from: scratch.sorted, limit: m, into: &scratch.selected, scratch: scratch)
-            // The node's own list. Merged, not overwritten: in a parallel build another node may
-            // have found this one through an upper layer already and linked itself here.
+            // The node's own list (under its own lock, held already), then links back to it.
             for (j, neighbour) in scratch.selected.enumerated() { scratch.adding[j] = neighbour.node }
             addLinks(to: node, layer: layer, scratch.adding, count: scratch.selected.count, scratch: scratch)
             for neighbour in scratch.selected {
@@ -128,8 +136,9 @@ extension HNSWGraph {
     private func addLinks(to node: Int, layer: Int, _ adding: UnsafePointer<UInt32>, count: Int, scratch: HNSWScratch) {
         let limit = layer == 0 ? maxLinks0 : m
         let block = linkBlock(node, layer: layer)
-        lock(node)
-        defer { unlock(node) }
+        let own = node == scratch.inserting  // locked already
+        if !own { lock(node) }
+        defer { if !own { unlock(node) } }
         let n = Int(block[0])
         // Old links, then the new ones that are not there yet.
         let all = scratch.listCopy

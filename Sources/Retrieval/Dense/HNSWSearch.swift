@@ -122,6 +122,8 @@ final class HNSWScratch {
     /// Pruning a full link list: its candidates and the ones kept.
     var pruneCandidates: [HNSWCandidate] = []
     var pruneKept: [HNSWCandidate] = []
+    /// The node this thread is inserting (its lock is held), or -1.
+    var inserting = -1
 
     init(nodes: Int, maxLinks: Int, ef: Int) {
         visitedCapacity = Swift.max(nodes, 1)
@@ -192,7 +194,7 @@ extension HNSWGraph {
     @inline(__always)
     func links(_ node: Int, layer: Int, scratch: HNSWScratch) -> (UnsafePointer<UInt32>, Int) {
         let block = linkBlock(node, layer: layer)
-        if !locking { return (UnsafePointer(block + 1), Int(block[0])) }
+        if !locking || node == scratch.inserting { return (UnsafePointer(block + 1), Int(block[0])) }
         lock(node)
         let n = Int(block[0])
         scratch.listCopy.update(from: block + 1, count: n)
