@@ -3,10 +3,11 @@ import Testing
 @testable import Retrieval
 
 /// 5,000 clustered 64-dim unit vectors and 200 queries from the same clusters, with the exact
-/// top 10 of each query: built once for the suite.
+/// top 10 of each query: built once for the suite. Five broad clusters (noise twice the centres'
+/// norm) make a set on which a beam of 16 finds only about 80% of the top 10.
 private let clustered: (vectors: [Float], ids: [String], queries: [Float], truth: [[Int]]) = {
     let dimension = 64
-    let all = VectorTestData.clustered(count: 5200, dimension: dimension, centres: 50, noise: 0.8, seed: 42)
+    let all = VectorTestData.clustered(count: 5200, dimension: dimension, centres: 5, noise: 2.0, seed: 42)
     let vectors = Array(all[0..<(5000 * dimension)])
     let queries = Array(all[(5000 * dimension)...])
     let truth = (0..<200).map { q in
@@ -18,7 +19,7 @@ private let clustered: (vectors: [Float], ids: [String], queries: [Float], truth
 
 private let clusteredIndex: HNSWIndex = {
     try! HNSWIndex.build(ids: clustered.ids, vectors: clustered.vectors, dimension: 64,
-                         parameters: HNSWParameters(m: 16, efConstruction: 100, efSearch: 64), threads: 2)
+                         parameters: HNSWParameters(m: 16, efConstruction: 64, efSearch: 64), threads: 2)
 }()
 
 private func recall(_ results: [[ScoredDocument]], truth: [[Int]]) -> Double {
@@ -45,7 +46,7 @@ struct HNSWIndexTests {
         // A wider beam does at least about as well; a beam of 10 still finds most.
         let wide = recall(try index.search(clustered.queries, k: 10, efSearch: 200), truth: clustered.truth)
         #expect(wide >= r - 0.005)
-        #expect(recall(try index.search(clustered.queries, k: 10, efSearch: 10), truth: clustered.truth) > 0.6)
+        #expect(recall(try index.search(clustered.queries, k: 10, efSearch: 10), truth: clustered.truth) > 0.5)
         // Scores are inner products, best first, ties by position.
         for hits in results {
             for (a, b) in zip(hits, hits.dropFirst()) { #expect(a.score >= b.score) }

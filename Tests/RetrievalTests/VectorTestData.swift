@@ -57,23 +57,41 @@ enum VectorTestData {
 
     static func ids(_ count: Int, prefix: String = "doc") -> [String] { (0..<count).map { "\(prefix)\($0)" } }
 
-    /// Exact top-k by inner product in Double, ties by position: (position, score) best first.
+    /// Exact top-k by inner product (or minus the squared L2 distance) in Double, ties by
+    /// position: (position, score) best first.
     static func bruteForce(_ vectors: [Float], dimension: Int, query: ArraySlice<Float>, k: Int,
                            metric: HNSWMetric = .innerProduct) -> [(position: Int, score: Double)] {
         let count = vectors.count / dimension
-        var scored: [(position: Int, score: Double)] = []
-        scored.reserveCapacity(count)
-        let q = Array(query)
-        for i in 0..<count {
-            var s = 0.0
-            for j in 0..<dimension {
-                let a = Double(q[j]), b = Double(vectors[i * dimension + j])
-                s += metric == .innerProduct ? a * b : -(a - b) * (a - b)
+        let q = Array(query).map(Double.init)
+        var scores = [Double](repeating: 0, count: count)
+        vectors.withUnsafeBufferPointer { v in
+            q.withUnsafeBufferPointer { q in
+                scores.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<count {
+                        var s = 0.0
+                        let row = v.baseAddress! + i * dimension
+                        if metric == .innerProduct {
+                            for j in 0..<dimension { s += q[j] * Double(row[j]) }
+                        } else {
+                            for j in 0..<dimension { let d = q[j] - Double(row[j]); s -= d * d }
+                        }
+                        out[i] = s
+                    }
+                }
             }
-            scored.append((i, s))
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.position < $1.position }
-        return Array(scored.prefix(k))
+        // Insertion into a sorted list of k: cheap for small k, even in a debug build.
+        var best: [(position: Int, score: Double)] = []
+        best.reserveCapacity(k + 1)
+        for i in 0..<count {
+            let s = scores[i]
+            if best.count == k, let last = best.last, !(s > last.score) { continue }
+            var at = best.count
+            while at > 0 && s > best[at - 1].score { at -= 1 }
+            best.insert((i, s), at: at)
+            if best.count > k { best.removeLast() }
+        }
+        return best
     }
 
     /// Writes a flat index of these vectors with `DenseIndexBuilder`.

@@ -161,7 +161,7 @@ extension HNSWGraph {
         scratch.pruneKept = []
         candidates.removeAll(keepingCapacity: true)
         for j in 0..<total { candidates.append(HNSWCandidate(distance: scratch.distances[j], node: all[j])) }
-        candidates.sort(by: HNSWCandidate.nearer)
+        sortNearestFirst(&candidates)
         selectNeighbours(from: candidates, limit: limit, into: &kept, scratch: scratch)
         for (j, neighbour) in kept.enumerated() { block[1 + j] = neighbour.node }
         block[0] = UInt32(kept.count)

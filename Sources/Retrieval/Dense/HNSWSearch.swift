@@ -91,12 +91,15 @@ struct HNSWHeap {
         capacity *= 2
     }
 
-    /// Empties the heap into `out`, nearest first.
+    /// Empties the heap into `out`, nearest first (by popping: no sort buffer is allocated).
     mutating func drainSorted(into out: inout [HNSWCandidate]) {
+        let n = count
         out.removeAll(keepingCapacity: true)
-        for i in 0..<count { out.append(base[i]) }
-        out.sort(by: HNSWCandidate.nearer)
-        count = 0
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: n))
+        out.withUnsafeMutableBufferPointer { buffer in
+            // Farthest first pops fill the array from the back; nearest first from the front.
+            for i in 0..<n { buffer[farthestFirst ? n - 1 - i : i] = pop() }
+        }
     }
 }
 
@@ -163,6 +166,21 @@ final class HNSWScratch {
             tag = 1
         }
         return tag
+    }
+}
+
+/// Sorts a short list nearest first without allocating (link lists: at most 3m entries).
+func sortNearestFirst(_ list: inout [HNSWCandidate]) {
+    list.withUnsafeMutableBufferPointer { buffer in
+        for i in 1..<Swift.max(1, buffer.count) {
+            let item = buffer[i]
+            var j = i
+            while j > 0 && HNSWCandidate.nearer(item, buffer[j - 1]) {
+                buffer[j] = buffer[j - 1]
+                j -= 1
+            }
+            buffer[j] = item
+        }
     }
 }
 
