@@ -21,7 +21,7 @@ let package = Package(
         // A strict JSON parser that keeps member order and exact text (vocabularies, JSONL rows).
         .target(name: "JSON"),
         // Analyzers, BM25 (BRIGHT and Lucene), on-disk inverted index, search results.
-        .target(name: "Retrieval", dependencies: ["Tensor"]),
+        .target(name: "Retrieval", dependencies: ["Tensor", "CKernels"]),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
         .target(name: "Tokenizers", dependencies: ["JSON"]),
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
@@ -57,6 +57,8 @@ let package = Package(
         ),
         // Test-time reasoning: LLM query rewriting (BRIGHT) and LLM reranking (ReasonIR).
         .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
+        // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
+        .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
         .executableTarget(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -64,7 +66,7 @@ let package = Package(
         // Test data locations (shared fixtures, models, scratch directories) for every test target.
         .target(name: "TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "CKernels", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"]),

@@ -63,4 +63,7 @@ long rk_atomic_fetch_add(long *p, long v);
 }
 #endif
 
+// Distance kernels for vector search.
+#include "rk_distance.h"
+
 #endif

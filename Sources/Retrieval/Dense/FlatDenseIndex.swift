@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tensor
 
@@ -75,44 +76,88 @@ public final class FlatDenseIndex: Sendable {
 
     /// For each query vector (row-major, `queries.count / dimension` rows), the `k` best documents.
     /// Ties keep corpus order, as a stable argsort does. `excluding` drops ids per query.
+    ///
+    /// The documents are cut into blocks of `blockSize`; `threads` workers take blocks in turn, each
+    /// multiplying a chunk of queries by its block (single-threaded sgemm) and folding the scores
+    /// into its own top-k heaps with a vectorised threshold test; the workers' heaps are merged at
+    /// the end. OpenBLAS is set to one thread meanwhile (a process-wide setting, restored after).
     public func search(_ queries: [Float], k: Int, excluding: [Set<String>]? = nil,
-                       blockSize: Int = 16384) throws -> [[ScoredDocument]] {
+                       blockSize: Int = 1024, threads: Int = defaultThreadCount) throws -> [[ScoredDocument]] {
         guard queries.count % dimension == 0 else {
             throw DenseIndexError.wrongDimension(expected: dimension, found: queries.count)
         }
         let queryCount = queries.count / dimension
         guard queryCount > 0, count > 0, k > 0 else { return Array(repeating: [], count: queryCount) }
+        guard queries.allSatisfy(\.isFinite) else { throw DenseIndexError.notFinite(id: "<query>") }
         let excludedIndexes: [Set<Int>] = excluding.map { lists in
             let wanted = Set(lists.flatMap { $0 })
             var map: [String: Int] = [:]
             if !wanted.isEmpty { for i in 0..<count where wanted.contains(documentID(at: i)) { map[documentID(at: i)] = i } }
             return lists.map { Set($0.compactMap { map[$0] }) }
         } ?? []
+        // Keep enough candidates that k remain once a query's excluded documents are dropped.
+        let heapSize = Swift.min(count, k + (excludedIndexes.map(\.count).max() ?? 0))
+        let block = Swift.max(1, Swift.min(blockSize, count))
+        let blocks = (count + block - 1) / block
+        let workers = Swift.max(1, Swift.min(threads, blocks))
+        let queryChunk = Swift.min(queryCount, Self.queryChunk)
 
-        struct Hit { var index: Int; var score: Float }
-        let ranksBefore: (Hit, Hit) -> Bool = { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
-        var heaps = (0..<queryCount).map { _ in TopK<Hit>(k: k, ranksBefore: ranksBefore) }
-        let block = min(blockSize, count)
-        let scores = Matrix(rows: queryCount, columns: block)
-        try queries.withUnsafeBufferPointer { queryBuffer in
-            guard let queryBase = queryBuffer.baseAddress else { return }
-            let queryMatrix = MatrixView(base: queryBase, rows: queryCount, columns: dimension)
-            guard queries.allSatisfy(\.isFinite) else { throw DenseIndexError.notFinite(id: "<query>") }
-            var start = 0
-            while start < count {
-                let end = min(start + block, count)
-                let out = scores.mutableView.columns(0..<(end - start))
-                BLAS.gemm(queryMatrix, vectors.rows(start..<end), transposeB: true, into: out)
-                for q in 0..<queryCount {
-                    let row = out.row(q)
-                    let skip = q < excludedIndexes.count ? excludedIndexes[q] : []
-                    for j in 0..<(end - start) where skip.isEmpty || !skip.contains(start + j) {
-                        heaps[q].insert(Hit(index: start + j, score: row[j]))
+        // Per worker: a score block and top-k heaps for every query.
+        let scoreBuffers = (0..<workers).map { _ in Matrix(rows: queryChunk, columns: block) }
+        var heapScores = [Float](repeating: 0, count: workers * queryCount * heapSize)
+        var heapIDs = [Int64](repeating: 0, count: workers * queryCount * heapSize)
+        var heapCounts = [Int32](repeating: 0, count: workers * queryCount)
+        let savedBLASThreads = BLAS.threadCount
+        BLAS.threadCount = 1
+        defer { BLAS.threadCount = savedBLASThreads }
+        let pool = workers > 1 ? ThreadPool(threadCount: workers) : nil
+        let all = vectors
+        queries.withUnsafeBufferPointer { queryBuffer in
+            heapScores.withUnsafeMutableBufferPointer { hs in
+                heapIDs.withUnsafeMutableBufferPointer { hi in
+                    heapCounts.withUnsafeMutableBufferPointer { hc in
+                        let (hsBase, hiBase, hcBase) = (hs.baseAddress!, hi.baseAddress!, hc.baseAddress!)
+                        var q0 = 0
+                        while q0 < queryCount {
+                            let q1 = Swift.min(q0 + queryChunk, queryCount)
+                            let chunk = MatrixView(base: queryBuffer.baseAddress! + q0 * dimension, rows: q1 - q0, columns: dimension)
+                            let body = { (b: Int, worker: Int) in
+                                let start = b * block, end = Swift.min(start + block, self.count)
+                                let out = scoreBuffers[worker].mutableView.rows(0..<(q1 - q0)).columns(0..<(end - start))
+                                BLAS.gemm(chunk, all.rows(start..<end), transposeB: true, into: out)
+                                let offset = worker * queryCount + q0
+                                rk_topk_fold(out.base, out.rowStride, q1 - q0, end - start, Int64(start), heapSize,
+                                             hsBase + offset * heapSize, hiBase + offset * heapSize, hcBase + offset)
+                            }
+                            if let pool {
+                                pool.parallelFor(blocks) { b, worker in body(b, worker) }
+                            } else {
+                                for b in 0..<blocks { body(b, 0) }
+                            }
+                            q0 = q1
+                        }
                     }
                 }
-                start = end
             }
         }
-        return heaps.map { $0.sorted().map { ScoredDocument(id: documentID(at: $0.index), score: Double($0.score)) } }
+        // Merge the workers' heaps: best score first, ties by corpus order; drop excluded documents.
+        struct Hit { var index: Int; var score: Float }
+        return (0..<queryCount).map { q in
+            var hits: [Hit] = []
+            hits.reserveCapacity(workers * heapSize)
+            for w in 0..<workers {
+                let offset = (w * queryCount + q)
+                for j in 0..<Int(heapCounts[offset]) {
+                    hits.append(Hit(index: Int(heapIDs[offset * heapSize + j]), score: heapScores[offset * heapSize + j]))
+                }
+            }
+            hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
+            let skip = q < excludedIndexes.count ? excludedIndexes[q] : []
+            return hits.lazy.filter { skip.isEmpty || !skip.contains($0.index) }.prefix(k)
+                .map { ScoredDocument(id: documentID(at: $0.index), score: Double($0.score)) }
+        }
     }
+
+    /// Queries multiplied at once: with 1024-document blocks, a 256-query chunk's scores (1 MiB) stay in L2.
+    static let queryChunk = 256
 }

@@ -1,0 +1,398 @@
+#include "CKernels.h"
+#include "rk_distance.h"
+
+#include <sched.h>
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define RD_X86 1
+#include <immintrin.h>
+#else
+#define RD_X86 0
+#endif
+
+// ---------------------------------------------------------------- scalar paths
+
+// Four partial sums, so the scalar path is not one long dependency chain either.
+static float dot_scalar(const float *a, const float *b, ptrdiff_t n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+static float l2sq_scalar(const float *a, const float *b, ptrdiff_t n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        float d0 = a[i] - b[i], d1 = a[i + 1] - b[i + 1], d2 = a[i + 2] - b[i + 2], d3 = a[i + 3] - b[i + 3];
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+    }
+    for (; i < n; i++) { float d = a[i] - b[i]; s0 += d * d; }
+    return (s0 + s1) + (s2 + s3);
+}
+
+// ---------------------------------------------------------------- AVX2 + FMA
+
+#if RD_X86
+#define RD_AVX2 __attribute__((target("avx2,fma")))
+// Inlined even at -O0 (debug builds), where calls and spills would dominate otherwise.
+#define RD_INLINE __attribute__((always_inline))
+
+RD_AVX2 RD_INLINE static inline float rd_hsum(__m256 v) {
+    __m128 lo = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    __m128 sh = _mm_movehdup_ps(lo);
+    __m128 s = _mm_add_ps(lo, sh);
+    sh = _mm_movehl_ps(sh, s);
+    return _mm_cvtss_f32(_mm_add_ss(s, sh));
+}
+
+// Horizontal sums of four vectors at once: lane j of the result is the sum of v_j.
+RD_AVX2 RD_INLINE static inline __m128 rd_hsum4(__m256 v0, __m256 v1, __m256 v2, __m256 v3) {
+    __m256 s01 = _mm256_hadd_ps(v0, v1);   // v0: a0+a1 a2+a3 | v1: ... per 128-bit half
+    __m256 s23 = _mm256_hadd_ps(v2, v3);
+    __m256 s = _mm256_hadd_ps(s01, s23);   // per half: [v0, v1, v2, v3] partial sums
+    return _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+}
+
+RD_AVX2 static float dot_avx2(const float *a, const float *b, ptrdiff_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16), s2);
+        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24), s3);
+    }
+    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    float s = rd_hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+RD_AVX2 static float l2sq_avx2(const float *a, const float *b, ptrdiff_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+        __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
+        __m256 d2 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16));
+        __m256 d3 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24));
+        s0 = _mm256_fmadd_ps(d0, d0, s0);
+        s1 = _mm256_fmadd_ps(d1, d1, s1);
+        s2 = _mm256_fmadd_ps(d2, d2, s2);
+        s3 = _mm256_fmadd_ps(d3, d3, s3);
+    }
+    for (; i + 8 <= n; i += 8) {
+        __m256 d = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+        s0 = _mm256_fmadd_ps(d, d, s0);
+    }
+    float s = rd_hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    for (; i < n; i++) { float d = a[i] - b[i]; s += d * d; }
+    return s;
+}
+
+// Prefetches the start of the rows of the next group (up to four ids) while the current group is
+// summed; the hardware prefetcher follows on from there. Measured on 100k × 384 HNSW searches
+// (AMD EPYC): 2 lines beat none by ~5-10%, and whole rows (24 lines) were ~20% slower than none,
+// the prefetches stalling on full miss buffers.
+#define RD_PREFETCH_LINES 2
+RD_INLINE static inline void prefetch_rows(const float *base, ptrdiff_t stride, const uint32_t *ids,
+                                          ptrdiff_t count, ptrdiff_t n) {
+    ptrdiff_t bytes = n * (ptrdiff_t)sizeof(float);
+    if (bytes > 64 * RD_PREFETCH_LINES) bytes = 64 * RD_PREFETCH_LINES;
+    for (ptrdiff_t r = 0; r < count; r++) {
+        const char *row = (const char *)(base + (ptrdiff_t)ids[r] * stride);
+        for (ptrdiff_t off = 0; off < bytes; off += 64) __builtin_prefetch(row + off, 0, 3);
+    }
+}
+
+// Four rows against the query at once: lane j of the result is dot(q, bj).
+RD_AVX2 RD_INLINE static inline __m128 dot4_avx2(const float *q, const float *b0, const float *b1,
+                                                 const float *b2, const float *b3, ptrdiff_t n) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps(), c3 = _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 qa = _mm256_loadu_ps(q + i), qb = _mm256_loadu_ps(q + i + 8);
+        a0 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b0 + i), a0);
+        a1 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b1 + i), a1);
+        a2 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b2 + i), a2);
+        a3 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b3 + i), a3);
+        c0 = _mm256_fmadd_ps(qb, _mm256_loadu_ps(b0 + i + 8), c0);
+        c1 = _mm256_fmadd_ps(qb, _mm256_loadu_ps(b1 + i + 8), c1);
+        c2 = _mm256_fmadd_ps(qb, _mm256_loadu_ps(b2 + i + 8), c2);
+        c3 = _mm256_fmadd_ps(qb, _mm256_loadu_ps(b3 + i + 8), c3);
+    }
+    for (; i + 8 <= n; i += 8) {
+        __m256 qa = _mm256_loadu_ps(q + i);
+        a0 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b0 + i), a0);
+        a1 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b1 + i), a1);
+        a2 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b2 + i), a2);
+        a3 = _mm256_fmadd_ps(qa, _mm256_loadu_ps(b3 + i), a3);
+    }
+    __m128 s = rd_hsum4(_mm256_add_ps(a0, c0), _mm256_add_ps(a1, c1), _mm256_add_ps(a2, c2), _mm256_add_ps(a3, c3));
+    if (i < n) {
+        float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (; i < n; i++) {
+            t0 += q[i] * b0[i];
+            t1 += q[i] * b1[i];
+            t2 += q[i] * b2[i];
+            t3 += q[i] * b3[i];
+        }
+        s = _mm_add_ps(s, _mm_setr_ps(t0, t1, t2, t3));
+    }
+    return s;
+}
+
+RD_AVX2 RD_INLINE static inline __m128 l2sq4_avx2(const float *q, const float *b0, const float *b1,
+                                                  const float *b2, const float *b3, ptrdiff_t n) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 qa = _mm256_loadu_ps(q + i);
+        __m256 d0 = _mm256_sub_ps(qa, _mm256_loadu_ps(b0 + i));
+        __m256 d1 = _mm256_sub_ps(qa, _mm256_loadu_ps(b1 + i));
+        __m256 d2 = _mm256_sub_ps(qa, _mm256_loadu_ps(b2 + i));
+        __m256 d3 = _mm256_sub_ps(qa, _mm256_loadu_ps(b3 + i));
+        a0 = _mm256_fmadd_ps(d0, d0, a0);
+        a1 = _mm256_fmadd_ps(d1, d1, a1);
+        a2 = _mm256_fmadd_ps(d2, d2, a2);
+        a3 = _mm256_fmadd_ps(d3, d3, a3);
+    }
+    __m128 s = rd_hsum4(a0, a1, a2, a3);
+    if (i < n) {
+        float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (; i < n; i++) {
+            float d0 = q[i] - b0[i], d1 = q[i] - b1[i], d2 = q[i] - b2[i], d3 = q[i] - b3[i];
+            t0 += d0 * d0;
+            t1 += d1 * d1;
+            t2 += d2 * d2;
+            t3 += d3 * d3;
+        }
+        s = _mm_add_ps(s, _mm_setr_ps(t0, t1, t2, t3));
+    }
+    return s;
+}
+
+// Groups of four rows; a last, partial group repeats its last row in the spare lanes, so every
+// distance goes through the same arithmetic whatever its position (equal rows, equal results).
+#define RD_GATHER_BODY(KERNEL)                                                                   \
+    prefetch_rows(base, stride, ids, count < 4 ? count : 4, n);                                  \
+    for (ptrdiff_t j = 0; j < count; j += 4) {                                                   \
+        ptrdiff_t ahead = count - (j + 4);                                                       \
+        if (ahead > 0) prefetch_rows(base, stride, ids + j + 4, ahead < 4 ? ahead : 4, n);       \
+        ptrdiff_t left = count - j;                                                              \
+        uint32_t last = ids[j + (left < 4 ? left : 4) - 1];                                      \
+        const float *b0 = base + (ptrdiff_t)ids[j] * stride;                                     \
+        const float *b1 = base + (ptrdiff_t)(left > 1 ? ids[j + 1] : last) * stride;             \
+        const float *b2 = base + (ptrdiff_t)(left > 2 ? ids[j + 2] : last) * stride;             \
+        const float *b3 = base + (ptrdiff_t)(left > 3 ? ids[j + 3] : last) * stride;             \
+        __m128 s = KERNEL(q, b0, b1, b2, b3, n);                                                 \
+        if (left >= 4) {                                                                         \
+            _mm_storeu_ps(out + j, s);                                                           \
+        } else {                                                                                 \
+            float tmp[4];                                                                        \
+            _mm_storeu_ps(tmp, s);                                                               \
+            for (ptrdiff_t r = 0; r < left; r++) out[j + r] = tmp[r];                            \
+        }                                                                                        \
+    }
+
+RD_AVX2 static void dot_gather_avx2(const float *q, const float *base, ptrdiff_t stride,
+                                    const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    RD_GATHER_BODY(dot4_avx2)
+}
+
+RD_AVX2 static void l2sq_gather_avx2(const float *q, const float *base, ptrdiff_t stride,
+                                     const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    RD_GATHER_BODY(l2sq4_avx2)
+}
+#endif
+
+// ---------------------------------------------------------------- public entry points
+
+// The CPU alone decides (not `rk_force_scalar`): a search or a build must not change paths half
+// way because a test elsewhere in the process flipped the switch, or equal inputs could get
+// unequal distances. Tests call the `_scalar` entry points directly.
+static int rd_level = -1;
+
+static inline int rd_simd(void) {
+    int level = __atomic_load_n(&rd_level, __ATOMIC_RELAXED);
+    if (level < 0) {
+#if RD_X86
+        __builtin_cpu_init();
+        level = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
+#else
+        level = 0;
+#endif
+        __atomic_store_n(&rd_level, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+float rk_dot_f32_scalar(const float *a, const float *b, ptrdiff_t n) { return dot_scalar(a, b, n); }
+float rk_l2sq_f32_scalar(const float *a, const float *b, ptrdiff_t n) { return l2sq_scalar(a, b, n); }
+
+void rk_dot_f32_gather_scalar(const float *q, const float *base, ptrdiff_t stride,
+                              const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    for (ptrdiff_t j = 0; j < count; j++) out[j] = dot_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+}
+
+void rk_l2sq_f32_gather_scalar(const float *q, const float *base, ptrdiff_t stride,
+                               const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    for (ptrdiff_t j = 0; j < count; j++) out[j] = l2sq_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+}
+
+float rk_dot_f32(const float *a, const float *b, ptrdiff_t n) {
+#if RD_X86
+    if (rd_simd()) return dot_avx2(a, b, n);
+#endif
+    return dot_scalar(a, b, n);
+}
+
+float rk_l2sq_f32(const float *a, const float *b, ptrdiff_t n) {
+#if RD_X86
+    if (rd_simd()) return l2sq_avx2(a, b, n);
+#endif
+    return l2sq_scalar(a, b, n);
+}
+
+void rk_dot_f32_gather(const float *q, const float *base, ptrdiff_t stride,
+                       const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+#if RD_X86
+    if (rd_simd()) { dot_gather_avx2(q, base, stride, ids, count, n, out); return; }
+#endif
+    rk_dot_f32_gather_scalar(q, base, stride, ids, count, n, out);
+}
+
+void rk_l2sq_f32_gather(const float *q, const float *base, ptrdiff_t stride,
+                        const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+#if RD_X86
+    if (rd_simd()) { l2sq_gather_avx2(q, base, stride, ids, count, n, out); return; }
+#endif
+    rk_l2sq_f32_gather_scalar(q, base, stride, ids, count, n, out);
+}
+
+// ---------------------------------------------------------------- top-k for exact search
+
+// The heap's root is the worst kept candidate: the lowest score, and among equal scores the
+// highest index (earlier documents win ties).
+static inline int topk_worse(float sa, int64_t ia, float sb, int64_t ib) { return sa < sb || (sa == sb && ia > ib); }
+
+static inline void topk_push(float *hs, int64_t *hi, int32_t *count, float s, int64_t id) {
+    ptrdiff_t child = (*count)++;
+    while (child > 0) {
+        ptrdiff_t parent = (child - 1) >> 1;
+        if (!topk_worse(s, id, hs[parent], hi[parent])) break;
+        hs[child] = hs[parent];
+        hi[child] = hi[parent];
+        child = parent;
+    }
+    hs[child] = s;
+    hi[child] = id;
+}
+
+static inline void topk_replace_root(float *hs, int64_t *hi, ptrdiff_t n, float s, int64_t id) {
+    ptrdiff_t parent = 0;
+    for (;;) {
+        ptrdiff_t child = 2 * parent + 1;
+        if (child >= n) break;
+        if (child + 1 < n && topk_worse(hs[child + 1], hi[child + 1], hs[child], hi[child])) child++;
+        if (!topk_worse(hs[child], hi[child], s, id)) break;
+        hs[parent] = hs[child];
+        hi[parent] = hi[child];
+        parent = child;
+    }
+    hs[parent] = s;
+    hi[parent] = id;
+}
+
+// Folds one row; returns nothing. `j` from `start`: fills the heap first, then only scores above
+// the root go in.
+static inline void topk_row_scalar(const float *row, ptrdiff_t start, ptrdiff_t cols, int64_t first, ptrdiff_t k,
+                                   float *hs, int64_t *hi, int32_t *count) {
+    for (ptrdiff_t j = start; j < cols; j++) {
+        float s = row[j];
+        if (s != s) continue;
+        if (*count < k) {
+            topk_push(hs, hi, count, s, first + j);
+        } else if (s > hs[0]) {
+            topk_replace_root(hs, hi, k, s, first + j);
+        }
+    }
+}
+
+#if RD_X86
+RD_AVX2 static void topk_row_avx2(const float *row, ptrdiff_t cols, int64_t first, ptrdiff_t k,
+                                  float *hs, int64_t *hi, int32_t *count) {
+    ptrdiff_t j = 0;
+    // Until the heap is full, everything goes in.
+    while (*count < k && j < cols) {
+        float s = row[j];
+        if (s == s) topk_push(hs, hi, count, s, first + j);
+        j++;
+    }
+    if (*count < k) return;
+    __m256 threshold = _mm256_set1_ps(hs[0]);
+    for (; j + 8 <= cols; j += 8) {
+        int mask = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), threshold, _CMP_GT_OQ));
+        while (mask) {
+            int bit = __builtin_ctz(mask);
+            mask &= mask - 1;
+            float s = row[j + bit];
+            if (s > hs[0]) topk_replace_root(hs, hi, k, s, first + j + bit);
+        }
+        threshold = _mm256_set1_ps(hs[0]);
+    }
+    topk_row_scalar(row, j, cols, first, k, hs, hi, count);
+}
+#endif
+
+void rk_topk_fold_scalar(const float *scores, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t cols, int64_t first,
+                         ptrdiff_t k, float *heap_scores, int64_t *heap_ids, int32_t *counts) {
+    if (k <= 0) return;
+    for (ptrdiff_t r = 0; r < rows; r++)
+        topk_row_scalar(scores + r * ld, 0, cols, first, k, heap_scores + r * k, heap_ids + r * k, counts + r);
+}
+
+void rk_topk_fold(const float *scores, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t cols, int64_t first,
+                  ptrdiff_t k, float *heap_scores, int64_t *heap_ids, int32_t *counts) {
+    if (k <= 0) return;
+#if RD_X86
+    if (rd_simd()) {
+        for (ptrdiff_t r = 0; r < rows; r++)
+            topk_row_avx2(scores + r * ld, cols, first, k, heap_scores + r * k, heap_ids + r * k, counts + r);
+        return;
+    }
+#endif
+    rk_topk_fold_scalar(scores, ld, rows, cols, first, k, heap_scores, heap_ids, counts);
+}
+
+// ---------------------------------------------------------------- spin lock
+
+void rk_spin_lock(int32_t *word) {
+    for (;;) {
+        if (!__atomic_exchange_n(word, 1, __ATOMIC_ACQUIRE)) return;
+        int spins = 0;
+        while (__atomic_load_n(word, __ATOMIC_RELAXED)) {
+            if (++spins < 256) {
+#if RD_X86
+                _mm_pause();
+#endif
+            } else {
+                sched_yield();
+                spins = 0;
+            }
+        }
+    }
+}
+
+void rk_spin_unlock(int32_t *word) { __atomic_store_n(word, 0, __ATOMIC_RELEASE); }

@@ -1,0 +1,132 @@
+import Foundation
+
+/// How an HNSW index compares vectors. Scores are "higher is better" either way.
+public enum HNSWMetric: String, Codable, Sendable, CaseIterable {
+    /// Inner product; the cosine for L2-normalised vectors. Score: the inner product.
+    case innerProduct
+    /// Euclidean distance. Score: minus the squared distance.
+    case l2
+}
+
+/// The parameters of an HNSW graph (Malkov & Yashunin, 2016), named as in hnswlib and FAISS.
+public struct HNSWParameters: Codable, Sendable, Hashable {
+    /// Links per node on the upper layers; layer 0 keeps up to `2·m`.
+    public var m: Int
+    /// The beam width while inserting: larger builds slower and finds better neighbours.
+    public var efConstruction: Int
+    /// The default beam width of a search (each search may set its own); at least `k` is used.
+    public var efSearch: Int
+    public var metric: HNSWMetric
+    /// Seeds the level of each node: a node's level depends only on the seed and its position,
+    /// so the levels, and with one thread the whole graph, are the same on every build.
+    public var seed: UInt64
+
+    public init(m: Int = 16, efConstruction: Int = 200, efSearch: Int = 64,
+                metric: HNSWMetric = .innerProduct, seed: UInt64 = 100) {
+        self.m = m
+        self.efConstruction = efConstruction
+        self.efSearch = efSearch
+        self.metric = metric
+        self.seed = seed
+    }
+
+    /// Links kept per node on layer 0.
+    public var maxLinks0: Int { 2 * m }
+
+    func validate() throws {
+        guard (2...255).contains(m) else { throw HNSWIndexError.invalidParameter("m must be in 2...255, not \(m)") }
+        guard efConstruction >= 1 else { throw HNSWIndexError.invalidParameter("efConstruction must be at least 1, not \(efConstruction)") }
+        guard efSearch >= 1 else { throw HNSWIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
+    }
+}
+
+/// The on-disk layout of an HNSW index directory. Every array is little-endian, starts at offset 0
+/// of its own file and is read in place through mmap:
+/// - `manifest.json`: format name and version, parameters, counts, entry point, files' sizes and checksums;
+/// - `vectors.f32`: `count × dimension` Float32, row-major (the same layout as a flat index);
+/// - `links0.u32`: layer 0, `count` blocks of `1 + 2m` UInt32: the number of links, then the links;
+/// - `nodes.u32`: per node two UInt32: its top layer, and where its upper-layer blocks start in `links-upper.u32`;
+/// - `links-upper.u32`: per node of top layer L ≥ 1, L blocks of `1 + m` UInt32 (layers 1...L);
+/// - `deleted.u8`: one byte per node, 1 for a deleted (tombstoned) node;
+/// - `ids.bin`: UInt64 offsets[count+1], then the ids' UTF-8 bytes (the flat index's layout).
+public enum HNSWIndexFormat {
+    public static let name = "reasonir.dense-hnsw"
+    public static let version = 1
+    public static let manifestFile = "manifest.json"
+    public static let vectorsFile = "vectors.f32"
+    public static let links0File = "links0.u32"
+    public static let nodesFile = "nodes.u32"
+    public static let upperLinksFile = "links-upper.u32"
+    public static let deletedFile = "deleted.u8"
+    public static let idsFile = "ids.bin"
+    static let dataFiles = [vectorsFile, links0File, nodesFile, upperLinksFile, deletedFile, idsFile]
+    /// Node levels are capped here; with m ≥ 2 a level above it has probability below 2⁻⁶³.
+    static let maxLevelCap = 63
+}
+
+/// One data file's size and FNV-1a 64 checksum (hex).
+public struct HNSWFileInfo: Codable, Sendable, Equatable {
+    public var bytes: Int
+    public var checksum: String
+}
+
+public struct HNSWManifest: Codable, Sendable, Equatable {
+    public var format: String
+    public var formatVersion: Int
+    /// The model that made the vectors, when known (indexes built from a flat index carry its model).
+    public var model: EmbeddingModelIdentity?
+    /// The corpus file the vectors came from, when known.
+    public var source: CorpusFingerprint?
+    public var dimension: Int
+    /// Nodes in the graph, deleted ones included.
+    public var count: Int
+    public var deletedCount: Int
+    public var parameters: HNSWParameters
+    /// -1 for an empty index.
+    public var entryPoint: Int
+    public var maxLevel: Int
+    /// UInt32 values in `links-upper.u32`.
+    public var upperLinkValues: Int
+    public var files: [String: HNSWFileInfo]
+}
+
+public enum HNSWIndexError: Error, CustomStringConvertible, Equatable {
+    case notAnIndex(path: String)
+    case otherFormatVersion(path: String, found: Int, expected: Int)
+    case corrupt(path: String, reason: String)
+    case modelMismatch(path: String, found: String, expected: String)
+    case wrongDimension(expected: Int, found: Int)
+    case notFinite(id: String)
+    case duplicateDocumentID(String)
+    case unknownDocumentID(String)
+    case invalidParameter(String)
+    case tooManyNodes(Int)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notAnIndex(let path):
+            return "\(path) is not an HNSW index (no readable \(HNSWIndexFormat.manifestFile) of format \(HNSWIndexFormat.name))"
+        case .otherFormatVersion(let path, let found, let expected):
+            return "\(path) holds an HNSW index of format version \(found); this reasonir reads version \(expected). Rebuild it."
+        case .corrupt(let path, let reason):
+            return "\(path): damaged HNSW index: \(reason). Rebuild it."
+        case .modelMismatch(let path, let found, let expected):
+            return "\(path) was built with model \(found), not \(expected): its vectors are not comparable"
+        case .wrongDimension(let expected, let found):
+            return "vectors of dimension \(expected) expected, got \(found) values per vector (or in all)"
+        case .notFinite(let id):
+            return "the vector of \"\(id)\" has a NaN or infinite value"
+        case .duplicateDocumentID(let id):
+            return "document id \"\(id)\" occurs more than once"
+        case .unknownDocumentID(let id):
+            return "no document \"\(id)\" in the index"
+        case .invalidParameter(let message):
+            return "invalid HNSW parameter: \(message)"
+        case .tooManyNodes(let count):
+            return "\(count) nodes do not fit an HNSW index (at most \(Int(UInt32.max) - 1))"
+        case .cannotWrite(let path, let reason):
+            return "cannot write \(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import CKernels
+import Foundation
+import Testing
+import TestSupport
+@testable import Retrieval
+
+@Suite("Dense: exact flat search and distance kernels")
+struct FlatDenseSearchTests {
+    @Test("flat search equals a brute-force reference: top-k ids and scores")
+    func flatMatchesBruteForce() throws {
+        let dimension = 48, count = 3000, k = 10
+        let vectors = VectorTestData.uniform(count: count, dimension: dimension, seed: 7)
+        let ids = VectorTestData.ids(count)
+        let directory = (try TestPaths.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let index = try VectorTestData.flatIndex(ids: ids, vectors: vectors, dimension: dimension,
+                                                 at: directory.appendingPathComponent("flat"))
+        let queries = VectorTestData.uniform(count: 40, dimension: dimension, seed: 8)
+        // A small block size so that the blocks' boundaries are crossed too.
+        let results = try index.search(queries, k: k, blockSize: 700)
+        #expect(results.count == 40)
+        for q in 0..<40 {
+            let reference = VectorTestData.bruteForce(vectors, dimension: dimension,
+                                                      query: queries[(q * dimension)..<((q + 1) * dimension)], k: k + 1)
+            let got = results[q]
+            #expect(got.count == k)
+            for (rank, hit) in got.enumerated() {
+                #expect(abs(hit.score - reference[rank].score) < 1e-5, "query \(q) rank \(rank)")
+                // Ids must agree unless two reference scores are within float rounding of each other.
+                let gapBefore = rank == 0 ? 1.0 : reference[rank - 1].score - reference[rank].score
+                let gapAfter = reference[rank].score - reference[rank + 1].score
+                if gapBefore > 1e-5 && gapAfter > 1e-5 {
+                    #expect(hit.id == ids[reference[rank].position], "query \(q) rank \(rank)")
+                }
+            }
+        }
+    }
+
+    @Test("flat search: the same results with 1 and 2 threads, any block size; exclusions keep k results")
+    func flatThreadsAndBlocks() throws {
+        let dimension = 32, count = 2500
+        let vectors = VectorTestData.clustered(count: count, dimension: dimension, centres: 20, noise: 0.5, seed: 21)
+        let ids = VectorTestData.ids(count)
+        let directory = (try TestPaths.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let index = try VectorTestData.flatIndex(ids: ids, vectors: vectors, dimension: dimension,
+                                                 at: directory.appendingPathComponent("flat"))
+        // 300 queries: more than one query chunk.
+        let queries = VectorTestData.clustered(count: 300, dimension: dimension, centres: 20, noise: 0.5, seed: 22)
+        let one = try index.search(queries, k: 7, threads: 1)
+        #expect(try index.search(queries, k: 7, blockSize: 333, threads: 2) == one)
+        #expect(try index.search(queries, k: 7, blockSize: 100_000, threads: 2) == one)
+        // Excluding each query's top 3 leaves the next 7 of a k = 10 search.
+        let ten = try index.search(queries, k: 10, threads: 1)
+        let excluded = ten.map { Set($0.prefix(3).map(\.id)) }
+        let rest = try index.search(queries, k: 7, excluding: excluded, threads: 2)
+        #expect(rest == ten.map { Array($0.dropFirst(3)) })
+    }
+
+    @Test("top-k kernel: SIMD and scalar paths keep the best k, earlier index first on ties", arguments: [false, true])
+    func topKKernel(scalar: Bool) {
+        let fold = scalar ? rk_topk_fold_scalar : rk_topk_fold
+        var random = SeededRandom(seed: 4)
+        let rows = 3, cols = 1000, k = 25
+        // Coarse values, so that there are many ties.
+        let scores = (0..<(rows * cols)).map { _ in Float(Int(random.next() % 200)) / 8 }
+        var hs = [Float](repeating: 0, count: rows * k), hi = [Int64](repeating: 0, count: rows * k)
+        var counts = [Int32](repeating: 0, count: rows)
+        // Three calls over consecutive column ranges, as the search feeds blocks.
+        for (start, end) in [(0, 3), (3, 517), (517, cols)] {
+            scores.withUnsafeBufferPointer { p in
+                fold(p.baseAddress! + start, cols, rows, end - start, Int64(start), k, &hs, &hi, &counts)
+            }
+        }
+        struct Hit { var index: Int; var score: Float }
+        let order: (Hit, Hit) -> Bool = { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
+        for r in 0..<rows {
+            let all: [Hit] = (0..<cols).map { Hit(index: $0, score: scores[r * cols + $0]) }
+            let expected: [Int] = all.sorted(by: order).prefix(k).map { $0.index }
+            let kept: [Hit] = (0..<k).map { Hit(index: Int(hi[r * k + $0]), score: hs[r * k + $0]) }
+            #expect(counts[r] == Int32(k))
+            #expect(kept.sorted(by: order).map { $0.index } == expected)
+        }
+    }
+
+    @Test("flat search: ties keep corpus order; k above the count; exclusions")
+    func flatTiesAndEdges() throws {
+        let dimension = 8
+        var vectors = VectorTestData.uniform(count: 20, dimension: dimension, seed: 3)
+        // Documents 5, 9 and 14 are the same vector.
+        for i in [9, 14] { for j in 0..<dimension { vectors[i * dimension + j] = vectors[5 * dimension + j] } }
+        let ids = VectorTestData.ids(20)
+        let directory = (try TestPaths.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let index = try VectorTestData.flatIndex(ids: ids, vectors: vectors, dimension: dimension,
+                                                 at: directory.appendingPathComponent("flat"))
+        let query = Array(vectors[(5 * dimension)..<(6 * dimension)])
+        let top = try index.search(query, k: 3)[0]
+        #expect(top.map(\.id) == ["doc5", "doc9", "doc14"])
+        #expect(try index.search(query, k: 50)[0].count == 20)
+        let excluded = try index.search(query, k: 2, excluding: [["doc5"]])[0]
+        #expect(excluded.map(\.id) == ["doc9", "doc14"])
+        #expect(throws: DenseIndexError.self) { try index.search([1, 2, 3], k: 1) }
+    }
+
+    @Test("distance kernels: SIMD and scalar paths equal a Double reference", arguments: [false, true])
+    func kernels(scalar: Bool) {
+        let dotF = scalar ? rk_dot_f32_scalar : rk_dot_f32
+        let l2F = scalar ? rk_l2sq_f32_scalar : rk_l2sq_f32
+        let dotGather = scalar ? rk_dot_f32_gather_scalar : rk_dot_f32_gather
+        let l2Gather = scalar ? rk_l2sq_f32_gather_scalar : rk_l2sq_f32_gather
+        var random = SeededRandom(seed: 11)
+        for n in [1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 100, 384] {
+            let rows = 9
+            let base = (0..<(rows * n)).map { _ in Float(random.gaussian()) }
+            let q = (0..<n).map { _ in Float(random.gaussian()) }
+            func reference(_ r: Int, l2: Bool) -> Double {
+                (0..<n).reduce(0.0) { sum, j in
+                    let a = Double(q[j]), b = Double(base[r * n + j])
+                    return sum + (l2 ? (a - b) * (a - b) : a * b)
+                }
+            }
+            let tolerance = 1e-4 * Double(n).squareRoot()
+            for r in 0..<rows {
+                let dot = base.withUnsafeBufferPointer { dotF(q, $0.baseAddress! + r * n, n) }
+                let l2 = base.withUnsafeBufferPointer { l2F(q, $0.baseAddress! + r * n, n) }
+                #expect(abs(Double(dot) - reference(r, l2: false)) < tolerance, "n \(n)")
+                #expect(abs(Double(l2) - reference(r, l2: true)) < tolerance * 4, "n \(n)")
+            }
+            // Gathered rows in a scrambled order, every group size (full groups of four and a tail).
+            let order: [UInt32] = [4, 0, 8, 2, 2, 7, 1, 5, 3]
+            for count in 1...order.count {
+                var dots = [Float](repeating: 0, count: count), l2s = [Float](repeating: 0, count: count)
+                dotGather(q, base, n, order, count, n, &dots)
+                l2Gather(q, base, n, order, count, n, &l2s)
+                for j in 0..<count {
+                    #expect(abs(Double(dots[j]) - reference(Int(order[j]), l2: false)) < tolerance)
+                    #expect(abs(Double(l2s[j]) - reference(Int(order[j]), l2: true)) < tolerance * 4)
+                }
+                // Row 2 sits last in the first group and first in the second: equal results, bit for bit.
+                if count >= 5 {
+                    #expect(dots[3] == dots[4])
+                    #expect(l2s[3] == l2s[4])
+                }
+            }
+        }
+    }
+}
