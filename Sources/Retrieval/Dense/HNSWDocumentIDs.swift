@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Document ids by node position. A table read from disk stays mapped (`ids.bin`: UInt64
 /// offsets[count+1], then the UTF-8 bytes); ids added later are kept in memory after it.
@@ -13,19 +14,19 @@ struct HNSWDocumentIDs: @unchecked Sendable {
     /// Adopts a mapped `ids.bin` of `count` ids after checking its table.
     init(mapped file: MappedFile, count: Int) throws {
         let table = 8 * (count + 1)
-        guard count >= 0, file.count >= table else {
+        guard count >= 0, file.size >= table else {
             throw HNSWIndexError.corrupt(path: file.path, reason: "the id table is shorter than \(count) ids")
         }
         let raw = file.bytes
         var previous = 0
         for i in 0...count {
             let offset = Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
-            guard offset >= previous, offset <= file.count - table, i > 0 || offset == 0 else {
+            guard offset >= previous, offset <= file.size - table, i > 0 || offset == 0 else {
                 throw HNSWIndexError.corrupt(path: file.path, reason: "the id offsets are out of order or range")
             }
             previous = offset
         }
-        guard previous == file.count - table else {
+        guard previous == file.size - table else {
             throw HNSWIndexError.corrupt(path: file.path, reason: "the id table does not end where its bytes do")
         }
         mapped = file

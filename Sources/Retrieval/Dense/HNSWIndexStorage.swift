@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Tensor
 
 // Writing an HNSW index to a directory and opening it again, memory-mapped. The layout is in
 // `HNSWIndexFormat`. Opening checks everything a search relies on (sizes, every link in range,
@@ -108,11 +109,11 @@ extension HNSWIndex {
         } catch {
             throw HNSWIndexError.corrupt(path: path, reason: "missing or unreadable")
         }
-        guard file.count == info.bytes else {
-            throw HNSWIndexError.corrupt(path: path, reason: "size is \(file.count) bytes, the manifest says \(info.bytes)")
+        guard file.size == info.bytes else {
+            throw HNSWIndexError.corrupt(path: path, reason: "size is \(file.size) bytes, the manifest says \(info.bytes)")
         }
-        if let expectedBytes, expectedBytes != file.count {
-            throw HNSWIndexError.corrupt(path: path, reason: "size is \(file.count) bytes, expected \(expectedBytes)")
+        if let expectedBytes, expectedBytes != file.size {
+            throw HNSWIndexError.corrupt(path: path, reason: "size is \(file.size) bytes, expected \(expectedBytes)")
         }
         return file
     }
