@@ -173,8 +173,10 @@ def bench_size(args, n, bench, report):
     me = [sys.executable, str(Path(__file__).resolve()), "_worker"]
     common = ["--base", str(base), "--queries", str(queries), "--dim", str(args.dim), "--k", str(args.k)]
     threads = [int(t) for t in args.threads.split(",")]
+    build_threads = [int(t) for t in (args.build_threads or args.threads).split(",")]
     names = ["ours", "hnswlib"] + ([] if args.skip_faiss_hnsw else ["faiss"])
-    size = {"n": n, "flat": {}, "hnsw": {}, "load_average": [os.getloadavg()[0]]}
+    size = {"n": n, "flat": {}, "hnsw": {}, "load_average": [os.getloadavg()[0]], "rounds": args.rounds,
+            "build_runs": args.build_runs, "command": report["command"], "date": time.strftime("%Y-%m-%d %H:%M")}
     report["sizes"].append(size)
 
     flat_dir = folder / "ours-flat"
@@ -200,10 +202,10 @@ def bench_size(args, n, bench, report):
     truth = np.fromfile(folder / f"faiss-flat-t{threads[0]}.i32", dtype="<i4").reshape(args.queries, args.k)
     size["flat_agreement"] = recall(folder / f"ours-flat-t{threads[0]}.i32", truth, args.k)
 
-    # HNSW builds: each library with each thread count.
-    builds = {t: {} for t in threads}
+    # HNSW builds: each library with each build thread count.
+    builds = {t: {} for t in build_threads}
     paths = {}
-    for t in threads:
+    for t in build_threads:
         for name in names:
             path = folder / f"{name}-hnsw-t{t}.index"
             paths[(name, t)] = path
@@ -231,23 +233,24 @@ def bench_size(args, n, bench, report):
             order = names[r % len(names):] + names[:r % len(names)]
             for name in order:
                 out = str(folder / f"{name}-hnsw-t{t}")
+                graph = paths[(name, t if t in build_threads else max(build_threads))]
                 label = f"round {r + 1}: {name} HNSW search, {t} thread(s)"
                 if name == "ours":
-                    result = run_json([bench, "hnsw-search", "--index", str(paths[(name, t)]), "--queries", str(queries),
+                    result = run_json([bench, "hnsw-search", "--index", str(graph), "--queries", str(queries),
                                        "--k", str(args.k), "--ef", args.ef, "--threads", str(t), "--runs", "1",
                                        "--out", out], t, label)
                 else:
                     kind = "hnswlib-search" if name == "hnswlib" else "faiss-hnsw-search"
                     result = run_json(me + [kind, "--threads", str(t), "--ef", args.ef, "--runs", "1",
-                                            "--index", str(paths[(name, t)]), "--out", out] + common, t, label)
+                                            "--index", str(graph), "--out", out] + common, t, label)
                 for ef in efs:
                     runs[t][name][ef][0].extend(result["ef"][ef]["seconds"])
                     runs[t][name][ef][1].extend(result["ef"][ef]["cpu_seconds"])
+    size["builds"] = builds
     for t in threads:
         size["hnsw"][t] = {}
         for name in names:
-            entry = dict(builds[t][name])
-            entry["ef"] = {}
+            entry = {"graph_built_with_threads": t if t in build_threads else max(build_threads), "ef": {}}
             for ef in efs:
                 entry["ef"][ef] = summarise(*runs[t][name][ef], args.queries)
                 entry["ef"][ef]["recall"] = recall(folder / f"{name}-hnsw-t{t}-ef{ef}.i32", truth, args.k)
@@ -267,16 +270,14 @@ def at_recall(result, target, key):
 
 def markdown(args, report):
     lines = ["# Vector search: ours against FAISS and hnswlib", ""]
-    lines += [f"`{report['command']}` on {report['machine']}, {report['date']}.", ""]
-    lines += [f"Versions: {report['versions']}.", ""]
+    lines += [f"Machine: {report['machine']}. Versions: {report['versions']}.", ""]
     lines += [f"Data: clustered synthetic unit vectors, dimension {args.dim}, {args.centres} Gaussian centres "
               f"(normalised); each point a centre plus Gaussian noise of norm ≈ {args.noise}, normalised; seed {args.seed}. "
               f"{args.queries} queries from the same clusters; top-{args.k} by inner product.", "",
               f"HNSW: M={args.m}, efConstruction={args.ef_construction} for all; recall@{args.k} against FAISS "
               f"IndexFlatIP (exact). A search call is the whole batch of {args.queries} queries. Every measurement "
-              f"runs in a fresh process with its thread count pinned; searches are measured in {args.rounds} rounds, "
-              f"the libraries taking turns, and the tables give medians over the rounds; builds: median of "
-              f"{args.build_runs} run(s).", "",
+              f"runs in a fresh process with its thread count pinned; searches are measured in rounds (given per "
+              f"size), the libraries taking turns, and the tables give medians over the rounds.", "",
               "The machine is shared with other engineers' builds and tests (load average given per size), so wall-clock "
               "timings are noisy. Each timing is also given per CPU-second of the process (\"CPU q/s\": queries divided "
               "by the process's CPU time), which time-sharing with other jobs disturbs much less; with 2 threads it "
@@ -285,7 +286,9 @@ def markdown(args, report):
         n = size["n"]
         la = size["load_average"]
         names = list(next(iter(size["hnsw"].values())))
-        lines += [f"## {n:,} × {args.dim}", "", f"Load average (1 min) at start and end: {la[0]:.1f}, {la[-1]:.1f} on 2 cores.", "",
+        lines += [f"## {n:,} × {args.dim}", "",
+                  f"`{size['command']}`, {size['date']}: {size['rounds']} search rounds, builds median of "
+                  f"{size['build_runs']} run(s). Load average (1 min) at start and end: {la[0]:.1f}, {la[-1]:.1f} on 2 cores.", "",
                   "### Exact search", "",
                   f"Our top-{args.k} equals FAISS's for {size['flat_agreement']:.4f} of the results (ties and float rounding).", "",
                   "| threads | FAISS IndexFlatIP q/s | ours FlatDenseIndex q/s | ours / FAISS | FAISS CPU q/s | ours CPU q/s | ours / FAISS (CPU) |",
@@ -296,11 +299,12 @@ def markdown(args, report):
                          f"{f['qps_cpu']:,.0f} | {o['qps_cpu']:,.0f} | {o['qps_cpu'] / f['qps_cpu']:.2f}× |")
         lines += ["", "### HNSW build (seconds: wall / process CPU)", "",
                   "| threads | " + " | ".join(names) + " |", "|---:|" + "---:|" * len(names)]
-        for t, entry in size["hnsw"].items():
+        for t, entry in size["builds"].items():
             lines.append(f"| {t} | " + " | ".join(f"{entry[name]['build_seconds']:.1f} / {entry[name]['build_cpu_seconds']:.1f}"
                                                    for name in names) + " |")
         for t, entry in size["hnsw"].items():
-            lines += ["", f"### HNSW search, {t} thread(s): recall@{args.k}, q/s (wall), CPU q/s", "",
+            built = entry[names[0]]["graph_built_with_threads"]
+            lines += ["", f"### HNSW search, {t} thread(s) (graphs built with {built}): recall@{args.k}, q/s (wall), CPU q/s", "",
                       "| efSearch | " + " | ".join(f"{name} recall | {name} q/s | {name} CPU q/s" for name in names) + " |",
                       "|---:|" + "---:|---:|---:|" * len(names)]
             for ef in args.ef.split(","):
@@ -341,12 +345,17 @@ def main():
     p.add_argument("--ef-construction", type=int, default=200)
     p.add_argument("--ef", default="16,32,64,128,256")
     p.add_argument("--threads", default="1,2")
+    p.add_argument("--build-threads", default=None,
+                   help="thread counts for HNSW builds (default: --threads); searches use the graph built with "
+                        "their own thread count, or else with the largest")
     p.add_argument("--rounds", type=int, default=5, help="search measurements: rounds, libraries in turn")
     p.add_argument("--build-runs", type=int, default=1)
     p.add_argument("--skip-faiss-hnsw", action="store_true")
     p.add_argument("--work", default="/tmp/vector-bench")
     p.add_argument("--bench", default=str(ROOT / ".build-hnsw/release/vector-bench"))
     p.add_argument("--out", default=str(ROOT / "benchmarks/results/vector_bench.md"))
+    p.add_argument("--append", action="store_true",
+                   help="keep the sizes already in the report (its .json beside --out) and add these")
     args = p.parse_args()
     import faiss
     import hnswlib
@@ -356,10 +365,17 @@ def main():
               "date": time.strftime("%Y-%m-%d"),
               "versions": f"faiss-cpu {faiss.__version__}, hnswlib {getattr(hnswlib, '__version__', '0.8.0')}, "
                           f"numpy {np.__version__}, Python {platform.python_version()}"}
+    saved = Path(args.out).with_suffix(".json")
+    if args.append and saved.exists():
+        report["sizes"] = [s for s in json.loads(saved.read_text())["sizes"]
+                           if s["n"] not in [int(x) for x in args.sizes.split(",")]]
     for n in [int(s) for s in args.sizes.split(",")]:
         bench_size(args, n, args.bench, report)
+        report["sizes"].sort(key=lambda s: s["n"])
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(markdown(args, report))
+        saved.write_text(json.dumps(report, indent=1))
+        # Thread counts become strings in JSON: reload so that every size looks the same.
+        Path(args.out).write_text(markdown(args, json.loads(saved.read_text())))
     print(f"wrote {args.out}", file=sys.stderr)
 
 

@@ -17,36 +17,34 @@ extension HNSWIndex {
     public func write(to directory: URL) throws -> HNSWManifest {
         try rwLock.read {
             let g = graph
-            var files: [String: HNSWFileInfo] = [:]
-            let manifest: HNSWManifest = try {
-                var result: HNSWManifest?
-                try AtomicDirectory.write(to: directory) { temporary in
-                    func put(_ name: String, _ pointer: UnsafeRawPointer?, _ bytes: Int) throws {
-                        files[name] = try writeRaw(temporary.appendingPathComponent(name),
-                                                   UnsafeRawBufferPointer(start: bytes > 0 ? pointer : nil, count: bytes))
-                    }
-                    try put(HNSWIndexFormat.vectorsFile, g.vectors.base, g.count * g.dimension * 4)
-                    try put(HNSWIndexFormat.links0File, g.links0.base, g.count * g.stride0 * 4)
-                    try put(HNSWIndexFormat.nodesFile, g.nodes.base, g.count * 2 * 4)
-                    try put(HNSWIndexFormat.upperLinksFile, g.upper.base, g.upperUsed * 4)
-                    try put(HNSWIndexFormat.deletedFile, g.deleted.base, g.count)
-                    let ids = documentIDs.serialized()
-                    try ids.withUnsafeBytes { try put(HNSWIndexFormat.idsFile, $0.baseAddress, $0.count) }
-                    var parameters = self.parameters
-                    parameters.efSearch = defaultEf
-                    let manifest = HNSWManifest(format: HNSWIndexFormat.name, formatVersion: HNSWIndexFormat.version,
-                                                model: model, source: source, dimension: dimension, count: g.count,
-                                                deletedCount: g.deletedCount, parameters: parameters,
-                                                entryPoint: Int(g.entryPoint), maxLevel: g.maxLevel,
-                                                upperLinkValues: g.upperUsed, files: files)
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    try encoder.encode(manifest).write(to: temporary.appendingPathComponent(HNSWIndexFormat.manifestFile))
-                    result = manifest
+            var manifest: HNSWManifest?
+            try AtomicDirectory.write(to: directory) { temporary in
+                var files: [String: HNSWFileInfo] = [:]
+                func put(_ name: String, _ pointer: UnsafeRawPointer?, _ bytes: Int) throws {
+                    files[name] = try writeRaw(temporary.appendingPathComponent(name),
+                                               UnsafeRawBufferPointer(start: bytes > 0 ? pointer : nil, count: bytes))
                 }
-                return result!
-            }()
-            return manifest
+                try put(HNSWIndexFormat.vectorsFile, g.vectors.base, g.count * g.dimension * 4)
+                try put(HNSWIndexFormat.links0File, g.links0.base, g.count * g.stride0 * 4)
+                try put(HNSWIndexFormat.nodesFile, g.nodes.base, g.count * 2 * 4)
+                try put(HNSWIndexFormat.upperLinksFile, g.upper.base, g.upperUsed * 4)
+                try put(HNSWIndexFormat.deletedFile, g.deleted.base, g.count)
+                let ids = documentIDs.serialized()
+                try ids.withUnsafeBytes { try put(HNSWIndexFormat.idsFile, $0.baseAddress, $0.count) }
+                var parameters = self.parameters
+                parameters.efSearch = defaultEf
+                let written = HNSWManifest(format: HNSWIndexFormat.name, formatVersion: HNSWIndexFormat.version,
+                                           model: model, source: source, dimension: dimension, count: g.count,
+                                           deletedCount: g.deletedCount, parameters: parameters,
+                                           entryPoint: Int(g.entryPoint), maxLevel: g.maxLevel,
+                                           upperLinkValues: g.upperUsed, files: files)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                // The manifest last: a directory without one is not an index.
+                try encoder.encode(written).write(to: temporary.appendingPathComponent(HNSWIndexFormat.manifestFile))
+                manifest = written
+            }
+            return manifest!
         }
     }
 
