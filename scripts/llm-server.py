@@ -31,6 +31,10 @@ def main() -> int:
     params.n_parallel = args.parallel
     params.cpuparams.n_threads = args.threads
     params.cpuparams_batch.n_threads = args.threads
+    # /v1/embeddings too (mean pooling, L2-normalised), beside chat: the remote Embedder's tests
+    # talk to the real server.
+    params.embedding = True
+    params.pooling_type = xllamacpp.llama_pooling_type.LLAMA_POOLING_TYPE_MEAN
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

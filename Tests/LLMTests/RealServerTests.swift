@@ -66,9 +66,17 @@ struct RealServerTests {
         #expect(rerun.statistics.requests == 0 && rerun.statistics.cacheHits == 8)
     }
 
-    @Test func unsupportedEndpointReportsTheServersAnswer() async throws {
-        // The server runs without --embeddings, so /v1/embeddings answers with an error.
-        let error = try await #require(throws: LLMError.self) { try await client().embed(["hello"]) }
-        #expect(error.description.contains("/v1/embeddings"))
+    @Test func embedsThroughTheEmbeddingsEndpoint() async throws {
+        // scripts/llm-server.sh serves /v1/embeddings with mean pooling and L2 normalisation.
+        let texts = ["The cat sat on the mat.", "A cat was sitting on a mat.", "Quarks carry a colour charge.",
+                     "The cat sat on the mat."]
+        let vectors = try await client().embed(texts)
+        #expect(vectors.count == texts.count)
+        #expect(vectors.allSatisfy { $0.count == 576 }, "SmolLM2-135M's hidden size")
+        func dot(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        for v in vectors { #expect(abs(dot(v, v) - 1) < 1e-4, "unit length") }
+        #expect(abs(dot(vectors[0], vectors[3]) - 1) < 1e-4, "the same text, the same vector")
+        // A chat model's mean-pooled states carry little meaning, so only distinctness is checked.
+        #expect(dot(vectors[0], vectors[2]) < 0.99, "different texts, different vectors")
     }
 }
