@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
         // Throughput of the BERT encoder and sgemm (release build): `swift run -c release bert-bench <model dir>`.
         .executableTarget(name: "bert-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
+        // Quantized GGUF products beside sgemm (release build): `swift run -c release quant-bench <file.gguf>`.
+        .executableTarget(name: "quant-bench", dependencies: ["ModelFiles", "Tensor"]),
         // Chat and embedding models behind an OpenAI-compatible HTTP API: retries, bounded
         // concurrency, an on-disk response cache.
         .target(
