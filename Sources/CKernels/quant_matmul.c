@@ -247,16 +247,25 @@ RK_AVX2 static inline __attribute__((always_inline)) void unpack_avx2(int type, 
         u->offset = 0;
         break;
     }
-    default: {  // Q5_0: the portable unpacking (its fifth bits are scattered)
-        unpacked s;
-        unpack(type, row, b, &s);
-        u->w = _mm256_loadu_si256((const __m256i *)s.w);
-        u->is_signed = 1;
-        u->scale[0] = s.scale[0];
-        u->scale[1] = s.scale[1];
-        u->offset = s.offset;
+    case RK_GGML_Q5_0: {  // (q − 16)·d = d·q − 16d, q = nibble | fifth bit << 4
+        const uint8_t *p = row + b * 22;
+        float d = f16_fast(p);
+        uint32_t qh;
+        memcpy(&qh, p + 2, 4);
+        // Byte i gets byte i / 8 of qh, then keeps bit i % 8 of it: 16 where the bit is set.
+        const __m256i spread = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
+                                                 0x0101010101010101, 0x0000000000000000);
+        const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+        __m256i bytes = _mm256_and_si256(_mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), spread), bit);
+        __m256i fifth = _mm256_and_si256(_mm256_cmpeq_epi8(bytes, bit), _mm256_set1_epi8(16));
+        u->w = _mm256_or_si256(split_nibbles16(p + 6), fifth);
+        u->is_signed = 0;
+        u->scale[0] = u->scale[1] = d;
+        u->offset = -16.0f * d;
         break;
     }
+    default:
+        break;
     }
 }
 
