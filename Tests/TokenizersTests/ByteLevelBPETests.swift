@@ -68,3 +68,38 @@ struct TinyLlamaTokenizerTests {
         #expect(bpe.encode("<|end_of_text|>", addSpecial: false, parseSpecial: false).count > 1)
     }
 }
+
+@Suite struct GGUFVocabularyTests {
+    private func vocabulary(pre: String? = "gpt2", merges: [String] = ["a b"], types: [Int]? = [3, 1, 1, 1]) -> GGUFVocabulary {
+        GGUFVocabulary(source: "m.gguf", model: "gpt2", pre: pre, tokens: ["<s>", "a", "b", "ab"], tokenTypes: types,
+                       merges: merges, bosID: 0, eosID: 0, addBOS: true)
+    }
+
+    @Test func buildsFromPlainFields() throws {
+        let t = try ByteLevelBPETokenizer(ggufVocabulary: vocabulary())
+        #expect(t.encode("ab", addSpecial: true, parseSpecial: false) == [0, 3])
+        #expect(t.encode("<s>ab", addSpecial: false, parseSpecial: true) == [0, 3])
+        #expect(t.decode([0, 3], skipSpecial: true) == "ab" && t.decode([0, 3]) == "<s>ab")
+    }
+
+    @Test func badFieldsNameTheKey() {
+        #expect(throws: TokenizerError.unsupportedComponent(path: "m.gguf", field: "tokenizer.ggml.pre", type: "klingon")) {
+            try ByteLevelBPETokenizer(ggufVocabulary: vocabulary(pre: "klingon"))
+        }
+        #expect(throws: TokenizerError.invalidField(path: "m.gguf", field: "tokenizer.ggml.merges[0]",
+                                                    expected: "a pair of tokens whose join is in the vocabulary", found: "\"b a\"")) {
+            try ByteLevelBPETokenizer(ggufVocabulary: vocabulary(merges: ["b a"]))
+        }
+        #expect(throws: TokenizerError.invalidField(path: "m.gguf", field: "tokenizer.ggml.merges[0]", expected: "\"left right\"", found: "\"ab\"")) {
+            try ByteLevelBPETokenizer(ggufVocabulary: vocabulary(merges: ["ab"]))
+        }
+        #expect(throws: TokenizerError.invalidField(path: "m.gguf", field: "tokenizer.ggml.token_type", expected: "4 entries", found: "2")) {
+            try ByteLevelBPETokenizer(ggufVocabulary: vocabulary(types: [3, 1]))
+        }
+        var badBOS = vocabulary()
+        badBOS.bosID = 9
+        #expect(throws: TokenizerError.invalidField(path: "m.gguf", field: "tokenizer.ggml.bos_token_id", expected: "a token id below 4", found: "9")) {
+            try ByteLevelBPETokenizer(ggufVocabulary: badBOS)
+        }
+    }
+}
