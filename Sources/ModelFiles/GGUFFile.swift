@@ -200,7 +200,8 @@ struct GGUFReader {
             }
             let n = try count(field: field)
             var items: [GGUFValue] = []
-            items.reserveCapacity(n)
+            // A count is only checked against the file size: reserve little, let a real array grow.
+            items.reserveCapacity(Swift.min(n, 1 << 16))
             for _ in 0..<n { items.append(try value(of: element, field: field, depth: depth + 1)) }
             return .array(element, items)
         }

@@ -127,6 +127,14 @@ import Tensor
         try check("v4.gguf", v4.bytes(), .unsupportedVersion(path: p("v4.gguf"), version: 4))
         try check("cut.gguf", Array(good.bytes().prefix(60)), .truncated(path: p("cut.gguf"), field: "general.architecture", offset: 60))
         try check("tiny.gguf", Array("GGUF".utf8), .truncated(path: p("tiny.gguf"), field: "version", offset: 4))
+        var huge = GGUFTestFile()
+        huge.metadata = [("tokens", .array(.string, [.string("a")]))]
+        var hugeBytes = huge.bytes()
+        let countAt = 24 + 8 + 6 + 4 + 4  // header, key length, "tokens", value type, element type
+        hugeBytes.replaceSubrange(countAt..<(countAt + 8), with: le(UInt64(hugeBytes.count - 40)))
+        try check("huge.gguf", hugeBytes, .truncated(path: p("huge.gguf"), field: "tokens", offset: hugeBytes.count))
+        hugeBytes.replaceSubrange(countAt..<(countAt + 8), with: le(UInt64(1) << 40))
+        try check("huge2.gguf", hugeBytes, .invalid(path: p("huge2.gguf"), field: "tokens", reason: "count 1099511627776 exceeds the file size"))
         var unknown = GGUFTestFile()
         unknown.tensors = [("w", [32], 99, [UInt8](repeating: 0, count: 34))]
         try check("type.gguf", unknown.bytes(), .unknownTensorType(path: p("type.gguf"), tensor: "w", typeID: 99))
