@@ -103,3 +103,26 @@ struct TinyLlamaTokenizerTests {
         }
     }
 }
+
+@Suite struct ByteLevelBPEJSONTests {
+    private func load(preTokenizer: String, merges: String = #"["a b"]"#) throws -> any Tokenizer {
+        let json = #"{"version": "1.0", "added_tokens": [{"id": 3, "content": "<s>", "special": true}], "normalizer": null, "pre_tokenizer": \#(preTokenizer), "post_processor": null, "decoder": null, "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2, "<s>": 3}, "merges": \#(merges)}}"#
+        let url = try TestPaths.temporaryDirectory().appendingPathComponent("tokenizer.json")
+        try Data(json.utf8).write(to: url)
+        return try TokenizerLoader.load(file: url)
+    }
+
+    @Test func gpt2ByteLevelAndErrors() throws {
+        let t = try load(preTokenizer: #"{"type": "ByteLevel", "add_prefix_space": false, "use_regex": true}"#)
+        #expect(t.encode("ab<s>", addSpecialTokens: false, maxLength: nil).ids == [2, 3])
+        #expect(throws: TokenizerError.self) { try load(preTokenizer: #"{"type": "Metaspace"}"#) }
+        do {
+            _ = try load(preTokenizer: #"{"type": "Metaspace"}"#)
+        } catch let error as TokenizerError {
+            #expect(error.description.hasSuffix("field \"pre_tokenizer.type\": type \"Metaspace\" is not supported yet"))
+        }
+        #expect(throws: TokenizerError.self) {
+            try load(preTokenizer: #"{"type": "ByteLevel", "use_regex": true}"#, merges: #"["b c"]"#)
+        }
+    }
+}
