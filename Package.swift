@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "CKernels"),
         // Float32 matrices and views, sgemm through BLAS, elementwise ops, a fixed thread pool.
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
-        // safetensors (memory-mapped, sharded), config.json, sentence-transformers module files.
+        // safetensors (memory-mapped, sharded), GGUF (metadata, block dequantization, quantized products),
+        // config.json, sentence-transformers module files.
         .target(name: "ModelFiles", dependencies: ["Tensor"]),
         // The BERT encoder, pooling and the Embedder protocol with a sentence-transformers embedder.
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
@@ -59,6 +60,8 @@ let package = Package(
         .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
         // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
         .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
+        // Quantized GGUF products beside sgemm (release build): `swift run -c release quant-bench <file.gguf>`.
+        .executableTarget(name: "quant-bench", dependencies: ["ModelFiles", "Tensor"]),
         .executableTarget(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
