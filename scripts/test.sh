@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # Tests that need real model weights skip themselves when ./models lacks them;
-# fetch them so that every test runs.
-scripts/fetch-models.sh
+# fetch them so that every test runs (Qwen2.5-Coder-0.5B: the K-quant GGUF goldens).
+scripts/fetch-models.sh minilm smollm2 qwen
 swift build --build-tests "$@"
 # The LLM tests talk to a real llama.cpp server (SmolLM2-135M-Instruct) on loopback: start our
 # own, in a state folder of its own, and stop it whatever happens.
