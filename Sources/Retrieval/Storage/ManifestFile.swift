@@ -36,7 +36,7 @@ public enum ManifestFile {
     /// Writes `manifest` as sorted, indented JSON to `directory/manifest.json`.
     public static func write<T: Encodable>(_ manifest: T, in directory: URL) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: directory.appendingPathComponent(name))
     }
 }
