@@ -187,3 +187,35 @@ struct IndexDirectoryTests {
         #expect(foreign.status != 0 && foreign.stderr.contains("is not a collection index directory"))
     }
 }
+
+@Suite(.enabled(if: TestPaths.hasTinyBert, "needs shared/fixtures/models/tiny-bert"))
+struct HybridEvalCommandTests {
+    /// `eval --retriever hybrid` on a small BEIR dataset: interpolation with weight 0 ranks as BM25
+    /// does and with weight 1 as dense does (same nDCG@10), and RRF runs.
+    @Test func hybridEvalMatchesEachSideAtTheExtremeWeights() throws {
+        let dataset = try TestPaths.temporaryDirectory()
+        _ = try CollectionTestData.scifactSlice(0..<300, into: dataset, name: "corpus.jsonl")
+        try FileManager.default.copyItem(at: TestPaths.scifact.appendingPathComponent("queries.jsonl"),
+                                         to: dataset.appendingPathComponent("queries.jsonl"))
+        try FileManager.default.createDirectory(at: dataset.appendingPathComponent("qrels"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: TestPaths.scifact.appendingPathComponent("qrels/test.tsv"),
+                                         to: dataset.appendingPathComponent("qrels/test.tsv"))
+        let indexes = dataset.appendingPathComponent("indexes").path
+        func ndcg(_ extra: [String]) throws -> Double {
+            let result = try TestPaths.runCLI(["eval", dataset.path, "--index-dir", indexes, "--json", "--quiet", "--limit", "100"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            return try #require(object?["ndcg_cut_10"] as? Double)
+        }
+        let model = ["--model", TestPaths.tinyBert.path]
+        let bm25 = try ndcg(["--retriever", "bm25"])
+        let dense = try ndcg(["--retriever", "dense"] + model)
+        #expect(bm25 != dense)
+        #expect(try ndcg(["--retriever", "hybrid", "--fusion", "interpolate", "--hybrid-weight", "0"] + model) == bm25)
+        #expect(try ndcg(["--retriever", "hybrid", "--fusion", "interpolate", "--hybrid-weight", "1"] + model) == dense)
+        let rrf = try ndcg(["--retriever", "hybrid"] + model)
+        #expect(rrf > 0 && rrf <= 1)
+        let refused = try TestPaths.runCLI(["eval", dataset.path, "--retriever", "hybrid"])
+        #expect(refused.status != 0 && refused.stderr.contains("needs --model"))
+    }
+}
