@@ -219,3 +219,42 @@ struct HybridEvalCommandTests {
         #expect(refused.status != 0 && refused.stderr.contains("needs --model"))
     }
 }
+
+@Suite(.enabled(if: TestPaths.hasTinyBert, "needs shared/fixtures/models/tiny-bert"))
+struct IndexDirectoryResumeTests {
+    /// Records every progress update.
+    final class Recorder: ProgressReporter, @unchecked Sendable {
+        // @unchecked: `updates` is touched under `lock` only.
+        private let lock = NSLock()
+        private var updates: [ProgressUpdate] = []
+        func report(_ update: ProgressUpdate) { lock.withLock { updates.append(update) } }
+        func finish(_ update: ProgressUpdate) { report(update) }
+        func first(_ prefix: String) -> ProgressUpdate? { lock.withLock { updates.first { $0.task.hasPrefix(prefix) } } }
+    }
+
+    @Test func aKilledBuildResumesItsEmbeddings() throws {
+        let scratch = try TestPaths.temporaryDirectory()
+        let corpus = try CollectionTestData.scifactSlice(0..<300, into: scratch, name: "corpus.jsonl")
+        let directory = scratch.appendingPathComponent("r.idx")
+        // What a build killed after embedding 96 documents leaves in `.r.idx.building`.
+        let model = try LocalEmbeddingModel.load(TestPaths.tinyBert.path)
+        let documents = try CorpusFile.open(corpus).collect()
+        let staging = scratch.appendingPathComponent(".r.idx.building/dense")
+        let builder = try DenseIndexBuilder(destination: staging, model: model.identity, source: try CorpusFingerprint(file: corpus))
+        let first = Array(documents.prefix(96))
+        try builder.append(ids: first.map(\.id), vectors: try model.embedder.embed(first.map(\.text), kind: .document).values)
+
+        let recorder = Recorder()
+        let built = try IndexDirectory.build(corpus: try CorpusFile.open(corpus), to: directory,
+                                             options: .init(bm25: true, denseModel: TestPaths.tinyBert.path), progress: recorder)
+        #expect(recorder.first("embedding documents")?.completed == 96)
+        #expect(built.dense?.count == 300 && built.manifest.parts == [.documents, .bm25, .dense])
+        // The resumed vectors are the ones a fresh embedding gives.
+        for index in [0, 95, 96, 299] {
+            let fresh = try model.embedder.embed([documents[index].text], kind: .document).values
+            let stored = Array(try #require(built.dense).vector(at: index))
+            #expect(zip(fresh, stored).allSatisfy { abs($0 - $1) < 1e-5 }, "document \(index)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: staging.deletingLastPathComponent().path))
+    }
+}
