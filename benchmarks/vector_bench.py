@@ -167,8 +167,25 @@ def summarise(walls, cpus, queries):
             "qps_cpu": queries / statistics.median(cpus)}
 
 
+def given_data(work: Path, name: str, base: Path, queries: Path, dim: int):
+    """Links real vectors (--vectors, --query-vectors) into the work folder; returns (folder, base, queries, n, q)."""
+    folder = work / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for source, target in ((base, folder / "base.f32"), (queries, folder / "queries.f32")):
+        if not target.exists():
+            target.symlink_to(source.resolve())
+    sizes = [p.stat().st_size for p in (base, queries)]
+    if any(size % (4 * dim) for size in sizes):
+        sys.exit(f"--vectors/--query-vectors: sizes {sizes} are not multiples of {4 * dim} bytes (dimension {dim})")
+    return folder, folder / "base.f32", folder / "queries.f32", sizes[0] // (4 * dim), sizes[1] // (4 * dim)
+
+
 def bench_size(args, n, bench, report):
-    folder, base, queries = make_data(Path(args.work), n, args.dim, args.queries, args.centres, args.noise, args.seed)
+    if args.vectors:
+        folder, base, queries, n, args.queries = given_data(Path(args.work), args.data_name, Path(args.vectors),
+                                                            Path(args.query_vectors), args.dim)
+    else:
+        folder, base, queries = make_data(Path(args.work), n, args.dim, args.queries, args.centres, args.noise, args.seed)
     print(f"[{n} x {args.dim}] data in {folder}", file=sys.stderr)
     me = [sys.executable, str(Path(__file__).resolve()), "_worker"]
     common = ["--base", str(base), "--queries", str(queries), "--dim", str(args.dim), "--k", str(args.k)]
@@ -271,10 +288,14 @@ def at_recall(result, target, key):
 def markdown(args, report):
     lines = ["# Vector search: ours against FAISS and hnswlib", ""]
     lines += [f"Machine: {report['machine']}. Versions: {report['versions']}.", ""]
-    lines += [f"Data: clustered synthetic unit vectors, dimension {args.dim}, {args.centres} Gaussian centres "
-              f"(normalised); each point a centre plus Gaussian noise of norm ≈ {args.noise}, normalised; seed {args.seed}. "
-              f"{args.queries} queries from the same clusters; top-{args.k} by inner product.", "",
-              f"HNSW: M={args.m}, efConstruction={args.ef_construction} for all; recall@{args.k} against FAISS "
+    if args.vectors:
+        lines += [f"Data ({args.data_name}): {args.vectors} ({args.dim} dimensions) and {args.queries} queries from "
+                  f"{args.query_vectors}; top-{args.k} by inner product.", ""]
+    else:
+        lines += [f"Data: clustered synthetic unit vectors, dimension {args.dim}, {args.centres} Gaussian centres "
+                  f"(normalised); each point a centre plus Gaussian noise of norm ≈ {args.noise}, normalised; seed {args.seed}. "
+                  f"{args.queries} queries from the same clusters; top-{args.k} by inner product.", ""]
+    lines += [f"HNSW: M={args.m}, efConstruction={args.ef_construction} for all; recall@{args.k} against FAISS "
               f"IndexFlatIP (exact). A search call is the whole batch of {args.queries} queries. Every measurement "
               f"runs in a fresh process with its thread count pinned; searches are measured in rounds (given per "
               f"size), the libraries taking turns, and the tables give medians over the rounds.", "",
@@ -354,9 +375,16 @@ def main():
     p.add_argument("--work", default="/tmp/vector-bench")
     p.add_argument("--bench", default=str(ROOT / ".build-hnsw/release/vector-bench"))
     p.add_argument("--out", default=str(ROOT / "benchmarks/results/vector_bench.md"))
+    p.add_argument("--vectors", help="real base vectors (raw little-endian Float32, --dim wide) instead of synthetic ones")
+    p.add_argument("--query-vectors", help="with --vectors: the query vectors")
+    p.add_argument("--data-name", default="given", help="with --vectors: a name for the data (work folder, report)")
     p.add_argument("--append", action="store_true",
                    help="keep the sizes already in the report (its .json beside --out) and add these")
     args = p.parse_args()
+    if bool(args.vectors) != bool(args.query_vectors):
+        p.error("--vectors and --query-vectors go together")
+    if args.vectors:
+        args.sizes = "0"  # one size: the given vectors
     import faiss
     import hnswlib
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())

@@ -21,6 +21,9 @@ $reasonir eval "$scifact" --retriever bm25 --bm25-variant lucene --split test --
 echo "== dense retrieval (all-MiniLM-L6-v2) on SciFact test; embeddings are cached for the next run"
 $reasonir eval "$scifact" --retriever dense --model all-MiniLM-L6-v2 --split test
 
+echo "== hybrid: BM25 + all-MiniLM-L6-v2, reciprocal rank fusion (reuses both cached indexes)"
+$reasonir eval "$scifact" --retriever hybrid --model all-MiniLM-L6-v2 --split test
+
 echo "== index and search"
 out=${REASONIR_WORK:-work}/scifact.idx
 $reasonir index "$scifact/corpus.jsonl" --out "$out" --bm25

@@ -7,6 +7,16 @@ public enum BM25Indexing {
     public static func build(corpus: RecordStream<Document>, to directory: URL, batchSize: Int = 4096,
                              threads: Int = defaultThreadCount,
                              progress: any ProgressReporter = SilentProgress()) throws -> BM25Index {
+        try build(records: corpus, source: try CorpusFingerprint(file: corpus.url), to: directory, batchSize: batchSize,
+                  threads: threads, progress: progress)
+    }
+
+    /// As above, from any sequence of documents (or errors met reading them).
+    @discardableResult
+    public static func build<Records: Sequence, Failure: Error>(
+        records: Records, source: CorpusFingerprint?, to directory: URL, batchSize: Int = 4096,
+        threads: Int = defaultThreadCount, progress: any ProgressReporter = SilentProgress()
+    ) throws -> BM25Index where Records.Element == Result<Document, Failure> {
         var builder = BM25IndexBuilder(threads: threads)
         var batch: [Document] = []
         batch.reserveCapacity(batchSize)
@@ -16,12 +26,12 @@ public enum BM25Indexing {
             batch.removeAll(keepingCapacity: true)
             progress.report(ProgressUpdate(task: "indexing (BM25)", completed: builder.documentCount, total: nil, unit: "documents"))
         }
-        for record in corpus {
+        for record in records {
             batch.append(try record.get())
             if batch.count == batchSize { try flush() }
         }
         try flush()
-        try builder.write(to: directory, source: try CorpusFingerprint(file: corpus.url))
+        try builder.write(to: directory, source: source)
         progress.finish(ProgressUpdate(task: "indexing (BM25)", completed: builder.documentCount, total: builder.documentCount, unit: "documents"))
         return try BM25Index(directory: directory)
     }

@@ -8,7 +8,17 @@ public enum DenseIndexing {
     @discardableResult
     public static func build(corpus: RecordStream<Document>, model: LocalEmbeddingModel, to directory: URL,
                              batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()) throws -> FlatDenseIndex {
-        let source = try CorpusFingerprint(file: corpus.url)
+        try build(records: corpus, source: try CorpusFingerprint(file: corpus.url), model: model, to: directory,
+                  batchSize: batchSize, progress: progress)
+    }
+
+    /// As above, from any sequence of documents (or errors met reading them); `source` identifies
+    /// the corpus for a resume.
+    @discardableResult
+    public static func build<Records: Sequence, Failure: Error>(
+        records: Records, source: CorpusFingerprint?, model: LocalEmbeddingModel, to directory: URL,
+        batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()
+    ) throws -> FlatDenseIndex where Records.Element == Result<Document, Failure> {
         let builder = try DenseIndexBuilder(destination: directory, model: model.identity, source: source)
         let task = "embedding documents (\(model.identity.name))"
         var batch: [Document] = []
@@ -21,7 +31,7 @@ public enum DenseIndexing {
             batch.removeAll(keepingCapacity: true)
             progress.report(ProgressUpdate(task: task, completed: builder.count, total: nil, unit: "documents"))
         }
-        for record in corpus {
+        for record in records {
             let document = try record.get()
             seen += 1
             if seen <= builder.resumeCount { continue }
@@ -51,14 +61,14 @@ public enum DenseIndexing {
     }
 }
 
-/// Dense retrieval: embed the queries, search the flat index exactly.
+/// Dense retrieval: embed the queries, search the vectors (exactly with a flat index).
 public struct DenseRetriever: Retriever {
     public let model: LocalEmbeddingModel
-    public let index: FlatDenseIndex
+    public let index: any DenseVectorIndex
     /// Put before each query (e5's `query: `, or a task instruction).
     public var queryInstruction: String?
 
-    public init(model: LocalEmbeddingModel, index: FlatDenseIndex, queryInstruction: String? = nil) {
+    public init(model: LocalEmbeddingModel, index: any DenseVectorIndex, queryInstruction: String? = nil) {
         self.model = model
         self.index = index
         self.queryInstruction = queryInstruction
@@ -69,6 +79,6 @@ public struct DenseRetriever: Retriever {
         progress.report(ProgressUpdate(task: "embedding queries", completed: 0, total: queries.count, unit: "queries"))
         let vectors = try model.embedder.embed(queries, kind: .query(instruction: queryInstruction))
         progress.finish(ProgressUpdate(task: "embedding queries", completed: queries.count, total: queries.count, unit: "queries"))
-        return try index.search(vectors.values, k: k, excluding: excluding)
+        return try index.searchVectors(vectors.values, k: k, excluding: excluding)
     }
 }

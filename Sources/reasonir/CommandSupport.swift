@@ -9,6 +9,40 @@ extension EvaluationDataset.BRIGHTQueryField: ExpressibleByArgument {}
 enum RetrieverChoice: String, ExpressibleByArgument, CaseIterable {
     case bm25
     case dense
+    case hybrid
+}
+
+/// How `--retriever hybrid` fuses BM25 and dense rankings (`eval` and `search`).
+struct FusionOptions: ParsableArguments {
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case rrf
+        case interpolate
+    }
+
+    @Option(help: "Hybrid: reciprocal rank fusion (rrf) or min-max normalised score interpolation (interpolate).")
+    var fusion: Method = .rrf
+
+    @Option(help: "Hybrid, interpolate: the dense scores' weight; BM25's is 1 minus it.")
+    var hybridWeight = 0.5
+
+    @Option(help: "Hybrid, rrf: the constant k in 1 / (k + rank).")
+    var rrfK = 60.0
+
+    @Option(help: "Hybrid: documents each retriever contributes per query (at least the depth asked for).")
+    var hybridCandidates = 100
+
+    func validate() throws {
+        if !(0...1).contains(hybridWeight) { throw ValidationError("--hybrid-weight must be between 0 and 1.") }
+        if rrfK < 0 { throw ValidationError("--rrf-k must not be negative.") }
+        if hybridCandidates < 1 { throw ValidationError("--hybrid-candidates must be at least 1.") }
+    }
+
+    var method: FusionMethod {
+        switch fusion {
+        case .rrf: return .reciprocalRank(k: rrfK)
+        case .interpolate: return .interpolation(denseWeight: hybridWeight)
+        }
+    }
 }
 
 /// Writes a line to stderr.

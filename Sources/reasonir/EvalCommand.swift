@@ -22,6 +22,11 @@ struct EvalCommand: AsyncParsableCommand {
                 reasonir eval ../shared/data/scifact --retriever bm25 --json
                 reasonir eval ../shared/data/theoremqa-theorems --split dev --bm25-variant lucene
                 reasonir eval ../shared/data/scifact --retriever dense --model all-MiniLM-L6-v2 --json
+                reasonir eval ../shared/data/scifact --retriever hybrid --model all-MiniLM-L6-v2 --fusion interpolate --hybrid-weight 0.5
+
+            --retriever hybrid fuses BM25 and dense rankings (--hybrid-candidates from each, at least \
+            --depth): reciprocal rank fusion (--fusion rrf, k = --rrf-k, 60) or min-max normalised \
+            score interpolation (--fusion interpolate, --hybrid-weight is the dense share, 0.5).
 
             With an LLM (an OpenAI-compatible server; scripts/llm-server.sh starts a local one), \
             --rewrite rewrites each query first (BRIGHT) and --rerank rescores each query's top \
@@ -37,6 +42,7 @@ struct EvalCommand: AsyncParsableCommand {
     var retriever: RetrieverChoice = .bm25
 
     @OptionGroup var bm25: BM25Options
+    @OptionGroup(title: "Hybrid") var fusion: FusionOptions
 
     @Option(help: "Dense: the embedding model, by name or directory.")
     var model: String?
@@ -84,7 +90,9 @@ struct EvalCommand: AsyncParsableCommand {
     func validate() throws {
         if depth < 1 { throw ValidationError("--depth must be at least 1.") }
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if retriever == .dense, model == nil { throw ValidationError("--retriever dense needs --model (e.g. all-MiniLM-L6-v2).") }
+        if retriever != .bm25, model == nil {
+            throw ValidationError("--retriever \(retriever.rawValue) needs --model (e.g. all-MiniLM-L6-v2).")
+        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
@@ -151,8 +159,7 @@ struct EvalCommand: AsyncParsableCommand {
         func directory(_ kind: String) -> URL {
             indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent(kind) } ?? cache.directory(for: dataset.corpusURL, kind: kind)
         }
-        switch retriever {
-        case .bm25:
+        func lexical() throws -> BM25Retriever {
             let location = directory("bm25")
             let index: BM25Index
             if rebuild {
@@ -163,9 +170,9 @@ struct EvalCommand: AsyncParsableCommand {
                 if reused, !quiet { warn("using the index at \(location.path)") }
                 index = opened
             }
-            let retriever = BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
-            return (retriever, "bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b))", index.documentCount)
-        case .dense:
+            return BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
+        }
+        func semantic() throws -> DenseRetriever {
             let loaded = try LocalEmbeddingModel.load(model ?? "", threads: threads)
             let location = directory(DenseIndexing.cacheKind(for: loaded))
             let index: FlatDenseIndex
@@ -177,8 +184,21 @@ struct EvalCommand: AsyncParsableCommand {
                 if reused, !quiet { warn("using the embeddings at \(location.path)") }
                 index = opened
             }
-            let retriever = DenseRetriever(model: loaded, index: index, queryInstruction: queryInstruction)
-            return (retriever, "dense \(loaded.identity.name)", index.count)
+            return DenseRetriever(model: loaded, index: index, queryInstruction: queryInstruction)
+        }
+        let lexicalName = "bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b))"
+        switch retriever {
+        case .bm25:
+            let chosen = try lexical()
+            return (chosen, lexicalName, chosen.index.documentCount)
+        case .dense:
+            let chosen = try semantic()
+            return (chosen, "dense \(chosen.model.identity.name)", chosen.index.count)
+        case .hybrid:
+            let (sparse, dense) = (try lexical(), try semantic())
+            let chosen = HybridRetriever(bm25: sparse, dense: dense, method: fusion.method, candidates: fusion.hybridCandidates)
+            return (chosen, "hybrid \(fusion.method.description) of \(lexicalName) and dense \(dense.model.identity.name), "
+                        + "\(fusion.hybridCandidates) candidates each", sparse.index.documentCount)
         }
     }
 }

@@ -26,19 +26,13 @@ public final class BM25Index: Sendable {
                 analyzerName: String = BM25Index.defaultAnalyzerName) throws {
         self.directory = directory
         self.analyzer = analyzer
-        let manifestURL = directory.appendingPathComponent(BM25IndexFormat.manifestFile)
-        guard let data = try? Data(contentsOf: manifestURL),
-              let probe = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              probe["format"] as? String == BM25IndexFormat.name else {
-            throw BM25IndexError.notAnIndex(path: directory.path)
-        }
-        if let version = probe["formatVersion"] as? Int, version != BM25IndexFormat.version {
-            throw BM25IndexError.otherFormatVersion(path: directory.path, found: version, expected: BM25IndexFormat.version)
-        }
-        do {
-            manifest = try JSONDecoder().decode(BM25Manifest.self, from: data)
-        } catch {
-            throw BM25IndexError.corrupt(path: manifestURL.path, reason: "unreadable manifest (\(error))")
+        switch ManifestFile.read(BM25Manifest.self, in: directory, format: BM25IndexFormat.name, version: BM25IndexFormat.version) {
+        case .success(let read): manifest = read
+        case .failure(.notThisFormat): throw BM25IndexError.notAnIndex(path: directory.path)
+        case .failure(.otherVersion(let found)):
+            throw BM25IndexError.otherFormatVersion(path: directory.path, found: found, expected: BM25IndexFormat.version)
+        case .failure(.unreadable(let reason)):
+            throw BM25IndexError.corrupt(path: directory.appendingPathComponent(ManifestFile.name).path, reason: reason)
         }
         guard manifest.analyzer == analyzerName else {
             throw BM25IndexError.analyzerMismatch(path: directory.path, found: manifest.analyzer, expected: analyzerName)

@@ -91,9 +91,7 @@ public struct BM25IndexBuilder {
                 format: BM25IndexFormat.name, formatVersion: BM25IndexFormat.version, analyzer: analyzerName,
                 documentCount: documentCount, termCount: terms.count, postingCount: postingCount,
                 tokenCount: tokenCount, dataBytes: bytes, dataChecksum: checksum.hex, source: source)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(result).write(to: temporary.appendingPathComponent(BM25IndexFormat.manifestFile))
+            try ManifestFile.write(result, in: temporary)
             manifest = result
         }
         return manifest!

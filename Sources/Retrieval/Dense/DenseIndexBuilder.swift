@@ -105,24 +105,14 @@ public final class DenseIndexBuilder {
         try ids.close()
         let idsURL = partial.appendingPathComponent(DenseIndexFormat.idRecordsFile)
         let ordered = try Self.readIDList(idsURL)
-        let writer = try BinaryWriter(creating: partial.appendingPathComponent(DenseIndexFormat.idsFile).path)
-        var offset: UInt64 = 0
-        writer.write(offset)
-        for id in ordered {
-            offset += UInt64(id.utf8.count)
-            writer.write(offset)
-        }
-        for id in ordered { writer.write(bytes: id.utf8) }
-        try writer.close()
+        try StringTable.write(ordered, to: partial.appendingPathComponent(DenseIndexFormat.idsFile))
         let mapped = try MappedFile(path: partial.appendingPathComponent(DenseIndexFormat.vectorsFile).path)
         var checksum = FNV1a64()
         checksum.update(mapped.bytes)
         let manifest = DenseManifest(format: DenseIndexFormat.name, formatVersion: DenseIndexFormat.version, model: model,
                                      count: count, dimension: model.dimension, vectorBytes: mapped.size,
                                      vectorChecksum: checksum.hex, source: source)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(manifest).write(to: partial.appendingPathComponent(DenseIndexFormat.manifestFile))
+        try ManifestFile.write(manifest, in: partial)
         try FileManager.default.removeItem(at: idsURL)
         try FileManager.default.removeItem(at: partial.appendingPathComponent(DenseIndexFormat.progressFile))
         try AtomicDirectory.replace(destination, with: partial)

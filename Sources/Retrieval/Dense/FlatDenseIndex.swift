@@ -19,19 +19,13 @@ public final class FlatDenseIndex: Sendable {
     /// Opens the index; with `model`, refuses an index made by another model.
     public init(directory: URL, model: EmbeddingModelIdentity? = nil) throws {
         self.directory = directory
-        let manifestURL = directory.appendingPathComponent(DenseIndexFormat.manifestFile)
-        guard let data = try? Data(contentsOf: manifestURL),
-              let probe = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              probe["format"] as? String == DenseIndexFormat.name else {
-            throw DenseIndexError.notAnIndex(path: directory.path)
-        }
-        if let version = probe["formatVersion"] as? Int, version != DenseIndexFormat.version {
-            throw DenseIndexError.otherFormatVersion(path: directory.path, found: version, expected: DenseIndexFormat.version)
-        }
-        do {
-            manifest = try JSONDecoder().decode(DenseManifest.self, from: data)
-        } catch {
-            throw DenseIndexError.corrupt(path: manifestURL.path, reason: "unreadable manifest (\(error))")
+        switch ManifestFile.read(DenseManifest.self, in: directory, format: DenseIndexFormat.name, version: DenseIndexFormat.version) {
+        case .success(let read): manifest = read
+        case .failure(.notThisFormat): throw DenseIndexError.notAnIndex(path: directory.path)
+        case .failure(.otherVersion(let found)):
+            throw DenseIndexError.otherFormatVersion(path: directory.path, found: found, expected: DenseIndexFormat.version)
+        case .failure(.unreadable(let reason)):
+            throw DenseIndexError.corrupt(path: directory.appendingPathComponent(ManifestFile.name).path, reason: reason)
         }
         if let model, model != manifest.model {
             throw DenseIndexError.modelMismatch(path: directory.path, found: "\(manifest.model.name) (\(manifest.model.fingerprint))",

@@ -64,11 +64,8 @@ public enum HNSWIndexFormat {
     static let maxLevelCap = 63
 }
 
-/// One data file's size and FNV-1a 64 checksum (hex).
-public struct HNSWFileInfo: Codable, Sendable, Equatable {
-    public var bytes: Int
-    public var checksum: String
-}
+/// One data file's size and checksum.
+public typealias HNSWFileInfo = FileChecksum
 
 public struct HNSWManifest: Codable, Sendable, Equatable {
     public var format: String

@@ -38,10 +38,8 @@ extension HNSWIndex {
                                            deletedCount: g.deletedCount, parameters: parameters,
                                            entryPoint: Int(g.entryPoint), maxLevel: g.maxLevel,
                                            upperLinkValues: g.upperUsed, files: files)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 // The manifest last: a directory without one is not an index.
-                try encoder.encode(written).write(to: temporary.appendingPathComponent(HNSWIndexFormat.manifestFile))
+                try ManifestFile.write(written, in: temporary)
                 manifest = written
             }
             return manifest!
@@ -51,23 +49,14 @@ extension HNSWIndex {
     /// Opens an index written by ``write(to:)``; its vectors and neighbour lists are mapped, not
     /// read. With `model`, refuses an index whose vectors another model made.
     public convenience init(directory: URL, model: EmbeddingModelIdentity? = nil) throws {
-        let manifestURL = directory.appendingPathComponent(HNSWIndexFormat.manifestFile)
-        guard let data = try? Data(contentsOf: manifestURL),
-              let probe = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              probe["format"] as? String == HNSWIndexFormat.name else {
-            throw HNSWIndexError.notAnIndex(path: directory.path)
-        }
-        guard let version = probe["formatVersion"] as? Int else {
-            throw HNSWIndexError.corrupt(path: manifestURL.path, reason: "no format version")
-        }
-        guard version == HNSWIndexFormat.version else {
-            throw HNSWIndexError.otherFormatVersion(path: directory.path, found: version, expected: HNSWIndexFormat.version)
-        }
         let manifest: HNSWManifest
-        do {
-            manifest = try JSONDecoder().decode(HNSWManifest.self, from: data)
-        } catch {
-            throw HNSWIndexError.corrupt(path: manifestURL.path, reason: "unreadable manifest (\(error))")
+        switch ManifestFile.read(HNSWManifest.self, in: directory, format: HNSWIndexFormat.name, version: HNSWIndexFormat.version) {
+        case .success(let read): manifest = read
+        case .failure(.notThisFormat): throw HNSWIndexError.notAnIndex(path: directory.path)
+        case .failure(.otherVersion(let found)):
+            throw HNSWIndexError.otherFormatVersion(path: directory.path, found: found, expected: HNSWIndexFormat.version)
+        case .failure(.unreadable(let reason)):
+            throw HNSWIndexError.corrupt(path: directory.appendingPathComponent(ManifestFile.name).path, reason: reason)
         }
         if let model, model != manifest.model {
             let found = manifest.model.map { "\($0.name) (\($0.fingerprint))" } ?? "an unknown model"

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// Writes a directory under a temporary name and moves it into place only when complete,
@@ -36,5 +41,29 @@ public enum AtomicDirectory {
         }
         try fileManager.moveItem(at: finished, to: destination)
         if let old { try? fileManager.removeItem(at: old) }
+    }
+
+    /// Repairs what a process killed inside ``replace(_:with:)`` or ``write(to:_:)`` left: when
+    /// `destination` is missing but the old directory moved aside is there, it is the last
+    /// committed state and goes back; temporary and aside directories of dead processes are removed.
+    public static func recover(_ destination: URL) {
+        let fileManager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        let name = destination.lastPathComponent
+        guard let siblings = try? fileManager.contentsOfDirectory(atPath: parent.path) else { return }
+        let me = ProcessInfo.processInfo.processIdentifier
+        // The leftovers of processes that are gone: a live one may still be writing its own.
+        func abandoned(_ prefix: String) -> [URL] {
+            siblings.filter { $0.hasPrefix(prefix) }.sorted().compactMap { sibling in
+                let pid = sibling.dropFirst(prefix.count).split(separator: "-").first.flatMap { Int32($0) }
+                if let pid, pid == me || kill(pid, 0) == 0 { return nil }
+                return parent.appendingPathComponent(sibling)
+            }
+        }
+        let aside = abandoned(".\(name).old-")
+        if !fileManager.fileExists(atPath: destination.path), let previous = aside.first {
+            try? fileManager.moveItem(at: previous, to: destination)
+        }
+        for leftover in aside + abandoned(".\(name).partial-") { try? fileManager.removeItem(at: leftover) }
     }
 }
