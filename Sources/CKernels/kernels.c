@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "rk_half.h"
 
 #include <math.h>
 #include <string.h>
@@ -389,30 +390,6 @@ void rk_softmax_rows(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols) {
     for (ptrdiff_t r = 0; r < rows; r++) softmax_row_scalar(x + r * ldx, cols);
 }
 
-static inline float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
-    uint32_t exp = (h >> 10) & 0x1fu;
-    uint32_t man = h & 0x3ffu;
-    uint32_t bits;
-    if (exp == 0) {
-        if (man == 0) {
-            bits = sign;
-        } else {  // subnormal half: normalise
-            int e = -1;
-            do { e++; man <<= 1; } while ((man & 0x400u) == 0);
-            man &= 0x3ffu;
-            bits = sign | ((uint32_t)(127 - 15 - e) << 23) | (man << 13);
-        }
-    } else if (exp == 0x1f) {
-        bits = sign | 0x7f800000u | (man << 13);
-    } else {
-        bits = sign | ((exp + (127 - 15)) << 23) | (man << 13);
-    }
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
 void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n) {
     ptrdiff_t i = 0;
 #if RK_X86
@@ -421,7 +398,7 @@ void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n) {
         if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c")) f16_to_f32_f16c(src, dst, n, &i);
     }
 #endif
-    for (; i < n; i++) dst[i] = half_to_float(src[i]);
+    for (; i < n; i++) dst[i] = rk_half_to_float(src[i]);
 }
 
 void rk_bf16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n) {

@@ -65,5 +65,7 @@ long rk_atomic_fetch_add(long *p, long v);
 
 // Distance kernels for vector search.
 #include "rk_distance.h"
+// GGUF block formats.
+#include "rk_quant.h"
 
 #endif
