@@ -2,11 +2,9 @@
 // per-sub-block) scale products are rounded to float first, then multiplied by the quant, with no fused
 // multiply-add, so values match the reference bit for bit.
 #include "CKernels.h"
-#include "rk_half.h"
+#include "rk_ggml_blocks.h"
 
 #pragma clang fp contract(off)
-
-static inline float f16_at(const uint8_t *p) { return rk_half_to_float((uint16_t)(p[0] | (p[1] << 8))); }
 
 static void dequant_q4_0(const uint8_t *b, float *y, ptrdiff_t nb) {
     for (ptrdiff_t i = 0; i < nb; i++, b += 18, y += 32) {
@@ -47,17 +45,6 @@ static void dequant_q8_0(const uint8_t *b, float *y, ptrdiff_t nb) {
         float d = f16_at(b);
         const int8_t *q = (const int8_t *)(b + 2);
         for (int j = 0; j < 32; j++) y[j] = d * (float)q[j];
-    }
-}
-
-// The 6-bit scale and min of sub-block j (0..7) from the 12 packed bytes of Q4_K/Q5_K.
-static inline void k_scale_min(const uint8_t *s, int j, int *sc, int *m) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *m = s[j + 4] & 63;
-    } else {
-        *sc = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
-        *m = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
     }
 }
 

@@ -39,7 +39,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable, Sendable 
         case .invalidField(let path, let field, let expected, let found):
             return "\(path): field \"\(field)\": expected \(expected), found \(found)"
         case .unsupportedModel(let path, let type):
-            return "\(path): field \"model.type\": \"\(type)\" is not supported yet (supported: WordPiece)"
+            return "\(path): field \"model.type\": \"\(type)\" is not supported yet (supported: WordPiece, BPE)"
         case .unsupportedComponent(let path, let field, let type):
             return "\(path): field \"\(field)\": type \"\(type)\" is not supported yet"
         case .missingToken(let path, let field, let token):

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Loads the right tokenizer for a model directory or file, dispatching on `model.type`.
-/// Today that is WordPiece; other types fail with `TokenizerError.unsupportedModel`, which names
+/// WordPiece and byte-level BPE; other types fail with `TokenizerError.unsupportedModel`, which names
 /// the file and the type.
 public enum TokenizerLoader {
     /// A Hugging Face model directory: `tokenizer.json` if present, else `vocab.txt` (with
@@ -31,6 +31,8 @@ public enum TokenizerLoader {
         switch try json.modelType() {
         case "WordPiece":
             return try WordPieceTokenizer(json: json)
+        case "BPE":
+            return try json.byteLevelBPETokenizer()
         case let other:
             throw .unsupportedModel(path: json.path, type: other)
         }

@@ -66,15 +66,15 @@ struct LoaderTests {
     }
 
     @Test func unsupportedModelNamesFileAndType() throws {
-        let url = try Self.write(Self.json(model: #"{"type": "BPE", "vocab": {}, "merges": []}"#))
+        let url = try Self.write(Self.json(model: #"{"type": "Unigram", "vocab": [], "unk_id": 0}"#))
         let e = Self.error { try TokenizerLoader.load(file: url) }
-        #expect(e == .unsupportedModel(path: url.path, type: "BPE"))
-        #expect(e?.description == "\(url.path): field \"model.type\": \"BPE\" is not supported yet (supported: WordPiece)")
+        #expect(e == .unsupportedModel(path: url.path, type: "Unigram"))
+        #expect(e?.description == "\(url.path): field \"model.type\": \"Unigram\" is not supported yet (supported: WordPiece, BPE)")
         // Old files without model.type: inferred as tokenizers does.
         let legacy = try Self.write(Self.json(model: ###"{"unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "vocab": \###(Self.vocab)}"###))
         #expect(try TokenizerLoader.load(file: legacy).encode("hello").ids == [3])
-        let legacyBPE = try Self.write(Self.json(model: #"{"vocab": {}, "merges": []}"#))
-        #expect(Self.error { try TokenizerLoader.load(file: legacyBPE) } == .unsupportedModel(path: legacyBPE.path, type: "BPE"))
+        let legacyUnigram = try Self.write(Self.json(model: #"{"vocab": [], "unk_id": 0}"#))
+        #expect(Self.error { try TokenizerLoader.load(file: legacyUnigram) } == .unsupportedModel(path: legacyUnigram.path, type: "Unigram"))
     }
 
     @Test func badFieldsNameTheField() throws {
