@@ -35,12 +35,44 @@ public struct F32LinearWeights: LinearWeights {
     }
 }
 
-/// BF16 or F16 weights that stay memory-mapped: each product converts a tile of rows to Float32 in
-/// a scratch buffer and multiplies it with sgemm, so memory holds the file's pages plus one tile per
-/// thread — an 8B-parameter BF16 checkpoint needs 16 GB, not 32.
+/// Weights stored in another form (half precision, quantized blocks) that are decoded to Float32 a
+/// block of rows at a time: each product decodes a tile of rows into a per-thread scratch buffer
+/// and multiplies it with sgemm, so the stored form stays memory-mapped and memory holds one tile
+/// per thread beyond it.
+public protocol RowDecodedLinearWeights: LinearWeights {
+    /// Writes rows `rows` of W as Float32, `rows.count × inputSize` values.
+    func decodeRows(_ rows: Range<Int>, into destination: UnsafeMutablePointer<Float>)
+}
+
+extension RowDecodedLinearWeights {
+    public func copyRow(_ index: Int, into destination: UnsafeMutablePointer<Float>) {
+        decodeRows(index..<(index + 1), into: destination)
+    }
+
+    public func multiply(_ x: MatrixView, into out: MutableMatrixView, pool: ThreadPool) {
+        let n = inputSize
+        // Few tokens (generation): small tiles spread the decoding over the threads. Many tokens:
+        // larger tiles, so sgemm packs the activations fewer times.
+        let target = x.rows <= 8 ? 64 : 256
+        let tileRows = max(16, min(target, (outputSize + pool.threadCount - 1) / pool.threadCount))
+        let tiles = (outputSize + tileRows - 1) / tileRows
+        let scratch = (0..<pool.threadCount).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: tileRows * n) }
+        defer { scratch.forEach { $0.deallocate() } }
+        pool.parallelFor(tiles) { tile, worker in
+            let rows = (tile * tileRows)..<min(outputSize, (tile + 1) * tileRows)
+            let buffer = scratch[worker]
+            decodeRows(rows, into: buffer)
+            let w = MatrixView(base: UnsafePointer(buffer), rows: rows.count, columns: n)
+            BLAS.gemm(x, w, transposeB: true, into: out.columns(rows))
+        }
+    }
+}
+
+/// BF16 or F16 weights that stay memory-mapped (converted tile by tile as they are used), so an
+/// 8B-parameter BF16 checkpoint needs 16 GB, not 32.
 ///
 /// `@unchecked Sendable`: the values are read-only and `owner` keeps them mapped.
-public struct HalfLinearWeights: LinearWeights, @unchecked Sendable {
+public struct HalfLinearWeights: RowDecodedLinearWeights, @unchecked Sendable {
     public enum Format: Sendable { case f16, bf16 }
 
     public let format: Format
@@ -67,32 +99,11 @@ public struct HalfLinearWeights: LinearWeights, @unchecked Sendable {
         }
     }
 
-    private func convert(_ source: UnsafePointer<UInt16>, _ destination: UnsafeMutablePointer<Float>, _ count: Int) {
+    public func decodeRows(_ rows: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        let source = base + rows.lowerBound * inputSize, count = rows.count * inputSize
         switch format {
         case .f16: rk_f16_to_f32(source, destination, count)
         case .bf16: rk_bf16_to_f32(source, destination, count)
-        }
-    }
-
-    public func copyRow(_ index: Int, into destination: UnsafeMutablePointer<Float>) {
-        convert(base + index * inputSize, destination, inputSize)
-    }
-
-    public func multiply(_ x: MatrixView, into out: MutableMatrixView, pool: ThreadPool) {
-        let n = inputSize
-        // Few tokens (generation): small tiles spread the conversion over the threads. Many tokens:
-        // larger tiles, so sgemm packs the activations fewer times.
-        let target = x.rows <= 8 ? 64 : 256
-        let tileRows = max(16, min(target, (outputSize + pool.threadCount - 1) / pool.threadCount))
-        let tiles = (outputSize + tileRows - 1) / tileRows
-        let scratch = (0..<pool.threadCount).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: tileRows * n) }
-        defer { scratch.forEach { $0.deallocate() } }
-        pool.parallelFor(tiles) { tile, worker in
-            let rows = (tile * tileRows)..<min(outputSize, (tile + 1) * tileRows)
-            let buffer = scratch[worker]
-            convert(base + rows.lowerBound * n, buffer, rows.count * n)
-            let w = MatrixView(base: UnsafePointer(buffer), rows: rows.count, columns: n)
-            BLAS.gemm(x, w, transposeB: true, into: out.columns(rows))
         }
     }
 }

@@ -55,7 +55,7 @@ public struct LlamaWeights: Sendable {
     /// Reads Hugging Face names (`model.layers.N.self_attn.q_proj.weight`, …, or without the `model.`
     /// prefix for a bare `LlamaModel`) and checks every shape against `config`.
     public init(safetensors weights: SafetensorsWeights, config c: LlamaConfig) throws {
-        let H = c.hiddenSize, I = c.intermediateSize, hd = c.headDimension
+        let H = c.hiddenSize
         let prefix = ["model.", ""].first { weights.contains($0 + "embed_tokens.weight") } ?? "model."
         func linear(_ name: String, _ rows: Int, _ columns: Int) throws -> any LinearWeights {
             try weights.linearWeights(prefix + name, rows: rows, columns: columns)
@@ -64,24 +64,7 @@ public struct LlamaWeights: Sendable {
             try weights.floatTensor(prefix + name, shape: [count])
         }
         let embedding = try linear("embed_tokens.weight", c.vocabSize, H)
-        var layers: [LlamaLayerWeights] = []
-        for l in 0..<c.numHiddenLayers {
-            let p = "layers.\(l)."
-            let qOut = c.numAttentionHeads * hd, kvOut = c.numKeyValueHeads * hd
-            layers.append(LlamaLayerWeights(
-                inputNorm: try vector(p + "input_layernorm.weight", H),
-                query: try linear(p + "self_attn.q_proj.weight", qOut, H),
-                key: try linear(p + "self_attn.k_proj.weight", kvOut, H),
-                value: try linear(p + "self_attn.v_proj.weight", kvOut, H),
-                queryBias: c.attentionBias ? try vector(p + "self_attn.q_proj.bias", qOut) : nil,
-                keyBias: c.attentionBias ? try vector(p + "self_attn.k_proj.bias", kvOut) : nil,
-                valueBias: c.attentionBias ? try vector(p + "self_attn.v_proj.bias", kvOut) : nil,
-                output: try linear(p + "self_attn.o_proj.weight", H, qOut),
-                postAttentionNorm: try vector(p + "post_attention_layernorm.weight", H),
-                gate: try linear(p + "mlp.gate_proj.weight", I, H),
-                up: try linear(p + "mlp.up_proj.weight", I, H),
-                down: try linear(p + "mlp.down_proj.weight", H, I)))
-        }
+        let layers = try Self.layers(config: c, name: { "layers.\($0).\($1)" }, linear: linear, vector: vector)
         let head: (any LinearWeights)?
         if weights.contains("lm_head.weight") && !c.tieWordEmbeddings {
             head = try weights.linearWeights("lm_head.weight", rows: c.vocabSize, columns: H)
@@ -91,5 +74,30 @@ public struct LlamaWeights: Sendable {
             head = nil
         }
         self.init(embedding: embedding, layers: layers, finalNorm: try vector("norm.weight", H), lmHead: head)
+    }
+
+    /// Every decoder layer, shapes checked against `c`. `name(l, w)` is the file's name of layer
+    /// `l`'s weight `w`, given by its Hugging Face name (e.g. "self_attn.q_proj.weight").
+    static func layers(config c: LlamaConfig, name: (Int, String) -> String,
+                       linear: (String, Int, Int) throws -> any LinearWeights,
+                       vector: (String, Int) throws -> FloatTensor) throws -> [LlamaLayerWeights] {
+        let H = c.hiddenSize, I = c.intermediateSize
+        let qOut = c.numAttentionHeads * c.headDimension, kvOut = c.numKeyValueHeads * c.headDimension
+        return try (0..<c.numHiddenLayers).map { l in
+            func bias(_ w: String, _ n: Int) throws -> FloatTensor? { c.attentionBias ? try vector(name(l, w), n) : nil }
+            return LlamaLayerWeights(
+                inputNorm: try vector(name(l, "input_layernorm.weight"), H),
+                query: try linear(name(l, "self_attn.q_proj.weight"), qOut, H),
+                key: try linear(name(l, "self_attn.k_proj.weight"), kvOut, H),
+                value: try linear(name(l, "self_attn.v_proj.weight"), kvOut, H),
+                queryBias: try bias("self_attn.q_proj.bias", qOut),
+                keyBias: try bias("self_attn.k_proj.bias", kvOut),
+                valueBias: try bias("self_attn.v_proj.bias", kvOut),
+                output: try linear(name(l, "self_attn.o_proj.weight"), H, qOut),
+                postAttentionNorm: try vector(name(l, "post_attention_layernorm.weight"), H),
+                gate: try linear(name(l, "mlp.gate_proj.weight"), I, H),
+                up: try linear(name(l, "mlp.up_proj.weight"), I, H),
+                down: try linear(name(l, "mlp.down_proj.weight"), H, I))
+        }
     }
 }
