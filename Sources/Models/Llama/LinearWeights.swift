@@ -50,6 +50,11 @@ extension RowDecodedLinearWeights {
     }
 
     public func multiply(_ x: MatrixView, into out: MutableMatrixView, pool: ThreadPool) {
+        multiplyByDecodedTiles(x, into: out, pool: pool)
+    }
+
+    /// `out = x · Wᵀ` through decoded tiles and sgemm (for types that also have another product).
+    public func multiplyByDecodedTiles(_ x: MatrixView, into out: MutableMatrixView, pool: ThreadPool) {
         let n = inputSize
         // Few tokens (generation): small tiles spread the decoding over the threads. Many tokens:
         // larger tiles, so sgemm packs the activations fewer times.

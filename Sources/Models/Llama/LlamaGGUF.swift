@@ -28,8 +28,32 @@ public struct GGUFDecodedLinearWeights: RowDecodedLinearWeights {
     }
 }
 
-/// Quantized GGUF matrices multiply in their block form (8-bit activations, integer dots).
-extension GGUFQuantizedMatrix: LinearWeights {}
+/// A quantized GGUF matrix: a few tokens (generation) multiply in block form (8-bit activations,
+/// integer dots, reading the 4–8-bit weights once); a batch (a prompt, embeddings) decodes tiles
+/// to Float32 for sgemm, which is several times faster per token once the decoding is shared by
+/// enough rows.
+public struct GGUFQuantizedLinearWeights: RowDecodedLinearWeights {
+    public let matrix: GGUFQuantizedMatrix
+    /// Batches of at least this many tokens go through sgemm.
+    public static let sgemmMinimumTokens = 8
+
+    public init(_ matrix: GGUFQuantizedMatrix) { self.matrix = matrix }
+
+    public var inputSize: Int { matrix.inputSize }
+    public var outputSize: Int { matrix.outputSize }
+
+    public func decodeRows(_ rows: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
+        matrix.decodeRows(rows, into: destination)
+    }
+
+    public func multiply(_ x: MatrixView, into out: MutableMatrixView, pool: ThreadPool) {
+        if x.rows >= Self.sgemmMinimumTokens {
+            multiplyByDecodedTiles(x, into: out, pool: pool)
+        } else {
+            matrix.multiply(x, into: out, pool: pool)
+        }
+    }
+}
 
 extension LlamaConfig {
     /// The configuration in a GGUF file's metadata (`general.architecture` "llama" or "qwen2").
@@ -88,7 +112,7 @@ extension LlamaWeights {
                 return F32LinearWeights(try file.floatTensor(name, shape: [rows, columns]))
             }
             if GGUFQuantizedMatrix.supports(info.type) && columns % 32 == 0 {
-                return try GGUFQuantizedMatrix(file: file, name: name, outputSize: rows, inputSize: columns)
+                return GGUFQuantizedLinearWeights(try GGUFQuantizedMatrix(file: file, name: name, outputSize: rows, inputSize: columns))
             }
             return try GGUFDecodedLinearWeights(file: file, info: info)
         }
