@@ -205,3 +205,46 @@ struct LlamaForwardTests {
         #expect(worst < 1e-5, "\(dtype): max abs diff \(worst)")
     }
 }
+
+@Suite(.enabled(if: TinyLlamaFixture.available, "tiny-llama fixtures not found (set REASONIR_SHARED)"))
+struct RopePairingTests {
+    /// llama.cpp's converter reorders each head's Q/K rows from (halves) to (interleaved) pairs:
+    /// row j·d/2 + i becomes row 2i + j. With interleaved RoPE the model must compute the same thing.
+    @Test func interleavedPairsOnPermutedWeightsEqualHalves() throws {
+        let model = try LlamaModel(directory: TinyLlamaFixture.llama3Rope.directory)
+        let c = model.config, hd = c.headDimension, half = hd / 2, H = c.hiddenSize
+        let source = try SafetensorsWeights(directory: TinyLlamaFixture.llama3Rope.directory)
+        func permuted(_ name: String, heads: Int) throws -> any LinearWeights {
+            let w = try source.floatTensor(name).toArray()
+            var out = w
+            for h in 0..<heads {
+                for j in 0..<2 {
+                    for i in 0..<half {
+                        let from = (h * hd + j * half + i) * H, to = (h * hd + 2 * i + j) * H
+                        out.replaceSubrange(to..<(to + H), with: w[from..<(from + H)])
+                    }
+                }
+            }
+            return F32LinearWeights(FloatTensor(shape: [heads * hd, H], values: out))
+        }
+        let layers = try model.weights.layers.enumerated().map { l, w in
+            LlamaLayerWeights(inputNorm: w.inputNorm,
+                              query: try permuted("layers.\(l).self_attn.q_proj.weight", heads: c.numAttentionHeads),
+                              key: try permuted("layers.\(l).self_attn.k_proj.weight", heads: c.numKeyValueHeads),
+                              value: w.value, output: w.output, postAttentionNorm: w.postAttentionNorm,
+                              gate: w.gate, up: w.up, down: w.down)
+        }
+        var config = c
+        config.ropePairing = .interleaved
+        let ggmlStyle = try LlamaModel(config: config, weights: LlamaWeights(embedding: model.weights.embedding, layers: layers,
+                                                                             finalNorm: model.weights.finalNorm, lmHead: nil))
+        let golden = try TinyLlamaGolden.load("tiny_llama_rope_llama3.json")
+        let batch = TokenBatch(inputIDs: golden.batch_input_ids, attentionMask: golden.batch_attention_mask)
+        let a = try model.forward(batch, attention: .causal).lastHiddenState.toArray()
+        let b = try ggmlStyle.forward(batch, attention: .causal).lastHiddenState.toArray()
+        #expect(maxAbsDiff(a, b) < 1e-5)
+        // Interleaved pairs on the unpermuted weights are another model: the test can fail.
+        let wrong = try LlamaModel(config: config, weights: model.weights).forward(batch, attention: .causal).lastHiddenState.toArray()
+        #expect(maxAbsDiff(a, wrong) > 1e-3)
+    }
+}
