@@ -37,6 +37,9 @@ public struct LlamaConfig: Sendable, Equatable {
     public var rmsNormEps: Float
     public var ropeTheta: Double
     public var ropeScaling: Llama3RopeScaling?
+    /// Per-frequency divisors of the RoPE inverse frequencies (`rope_freqs.weight` in llama.cpp's
+    /// Llama 3.1+ conversions: the Llama-3 scaling precomputed), one per pair of a head's dimensions.
+    public var ropeFrequencyFactors: [Float]?
     public var ropePairing: RopePairing
     public var tieWordEmbeddings: Bool
     /// Q/K/V projections carry a bias (Qwen2).
@@ -48,7 +51,7 @@ public struct LlamaConfig: Sendable, Equatable {
     public init(modelType: String = "llama", vocabSize: Int, hiddenSize: Int, intermediateSize: Int,
                 numHiddenLayers: Int, numAttentionHeads: Int, numKeyValueHeads: Int? = nil, headDimension: Int? = nil,
                 rmsNormEps: Float = 1e-6, ropeTheta: Double = 10_000, ropeScaling: Llama3RopeScaling? = nil,
-                ropePairing: RopePairing = .halves, tieWordEmbeddings: Bool = false, attentionBias: Bool = false,
+                ropeFrequencyFactors: [Float]? = nil, ropePairing: RopePairing = .halves, tieWordEmbeddings: Bool = false, attentionBias: Bool = false,
                 maxPositionEmbeddings: Int = 2048, bosTokenID: Int? = nil, eosTokenIDs: [Int] = []) {
         self.modelType = modelType
         self.vocabSize = vocabSize
@@ -61,6 +64,7 @@ public struct LlamaConfig: Sendable, Equatable {
         self.rmsNormEps = rmsNormEps
         self.ropeTheta = ropeTheta
         self.ropeScaling = ropeScaling
+        self.ropeFrequencyFactors = ropeFrequencyFactors
         self.ropePairing = ropePairing
         self.tieWordEmbeddings = tieWordEmbeddings
         self.attentionBias = attentionBias
@@ -80,6 +84,9 @@ public struct LlamaConfig: Sendable, Equatable {
         let d = headDimension
         var inv = stride(from: 0, to: d, by: 2).map { i -> Float in
             1 / powf(Float(ropeTheta), Float(i) / Float(d))
+        }
+        if let factors = ropeFrequencyFactors {
+            for i in inv.indices { inv[i] /= factors[i] }
         }
         guard let s = ropeScaling else { return inv }
         let old = Double(s.originalMaxPositionEmbeddings)
@@ -186,6 +193,12 @@ public struct LlamaConfig: Sendable, Equatable {
             throw bad("num_attention_heads \(numAttentionHeads) is not a multiple of num_key_value_heads \(numKeyValueHeads)")
         }
         guard headDimension % 2 == 0 else { throw bad("head_dim \(headDimension) is odd (RoPE rotates pairs)") }
+        if let factors = ropeFrequencyFactors {
+            guard factors.count == headDimension / 2, factors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw bad("\(factors.count) RoPE frequency factors for head_dim \(headDimension) (need head_dim/2, all positive)")
+            }
+            guard ropeScaling == nil else { throw bad("RoPE frequency factors and llama3 rope scaling together") }
+        }
         guard rmsNormEps > 0, rmsNormEps.isFinite else { throw bad("rms_norm_eps must be positive, is \(rmsNormEps)") }
         guard ropeTheta > 0, ropeTheta.isFinite else { throw bad("rope_theta must be positive, is \(ropeTheta)") }
         if let s = ropeScaling {

@@ -64,6 +64,13 @@ struct LlamaConfigTests {
         let s = try LlamaConfig.load(from: TinyLlamaFixture.llama3Rope.directory)
         #expect(s.ropeScaling == Llama3RopeScaling(factor: 8, lowFrequencyFactor: 1, highFrequencyFactor: 4, originalMaxPositionEmbeddings: 64))
         #expect(s.ropeInverseFrequencies() != c.ropeInverseFrequencies())
+        // llama.cpp's rope_freqs form of the same scaling (divisors per frequency) gives the same frequencies.
+        var f = c
+        f.ropeFrequencyFactors = zip(c.ropeInverseFrequencies(), s.ropeInverseFrequencies()).map { $0 / $1 }
+        #expect(maxAbsDiff(f.ropeInverseFrequencies(), s.ropeInverseFrequencies()) < 1e-7)
+        try f.validate(path: "test")
+        f.ropeFrequencyFactors = [1, 2]
+        #expect(throws: ModelFileError.self) { try f.validate(path: "test") }
     }
 
     @Test func legacyKeysQwen2AndErrors() throws {

@@ -69,9 +69,8 @@ extension LlamaConfig {
         if let type = try m.optional(arch + ".rope.scaling.type", GGUFMetadata.string), type != "none" {
             throw ModelFileError.unsupported(path: file.path, reason: "\(arch).rope.scaling.type \"\(type)\"")
         }
-        if file.contains("rope_freqs.weight") {
-            throw ModelFileError.unsupported(path: file.path, reason: "rope_freqs.weight (per-frequency RoPE factors, as in Llama 3.1 conversions)")
-        }
+        // Llama 3.1+ conversions store the Llama-3 RoPE scaling as per-frequency divisors.
+        let factors = file.contains("rope_freqs.weight") ? try file.floatTensor("rope_freqs.weight").toArray() : nil
         let hidden = try int("embedding_length"), heads = try int("attention.head_count")
         let vocab = try file.tensorInfo("token_embd.weight").rowCount
         self.init(
@@ -86,6 +85,7 @@ extension LlamaConfig {
             rmsNormEps: try m.float(arch + ".attention.layer_norm_rms_epsilon"),
             ropeTheta: try m.optional(arch + ".rope.freq_base", GGUFMetadata.double) ?? 10_000,
             ropeScaling: nil,
+            ropeFrequencyFactors: factors,
             ropePairing: arch == "llama" ? .interleaved : .halves,
             tieWordEmbeddings: !file.contains("output.weight"),
             attentionBias: file.contains("blk.0.attn_q.bias"),
