@@ -45,6 +45,9 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
         // Throughput of the BERT encoder and sgemm (release build): `swift run -c release bert-bench <model dir>`.
         .executableTarget(name: "bert-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
+        // Memory and speed of the Llama engine on a random ~1B BF16 model it writes (release build):
+        // `swift run -c release llama-bench`.
+        .executableTarget(name: "llama-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
         // Chat and embedding models behind an OpenAI-compatible HTTP API: retries, bounded
         // concurrency, an on-disk response cache.
         .target(

@@ -47,9 +47,7 @@ public struct BertConfig: Sendable, Equatable {
 
     /// Reads and checks `config.json` (the file itself, or the directory that holds it).
     public static func load(from url: URL) throws -> BertConfig {
-        var isDirectory: ObjCBool = false
-        let file = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? url.appendingPathComponent("config.json") : url
+        let file = configFile(url)
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw ModelFileError.missingFile(path: file.path, what: "model config (config.json)")
         }

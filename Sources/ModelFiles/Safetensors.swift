@@ -121,6 +121,13 @@ public final class SafetensorsFile: @unchecked Sendable {
         return tensor
     }
 
+    /// The stored bytes of a tensor, unconverted: they stay in the mapping, which `owner` keeps alive
+    /// (for BF16/F16 weights that are converted tile by tile as they are used).
+    public func rawTensor(_ name: String) throws -> (info: SafetensorsTensorInfo, bytes: UnsafeRawBufferPointer, owner: AnyObject) {
+        guard let info = tensors[name] else { throw ModelFileError.missingTensor(path: path, name: name) }
+        return (info, file.bytes(info.byteRange), file)
+    }
+
     /// The tensor as Float32, checked against `shape`.
     public func floatTensor(_ name: String, shape: [Int]) throws -> FloatTensor {
         guard let info = tensors[name] else { throw ModelFileError.missingTensor(path: path, name: name) }
@@ -314,6 +321,11 @@ public final class SafetensorsWeights: @unchecked Sendable {
     public func floatTensor(_ name: String, shape: [Int]) throws -> FloatTensor {
         guard let file = location[name] else { throw ModelFileError.missingTensor(path: describedPath, name: name) }
         return try file.floatTensor(name, shape: shape)
+    }
+
+    public func rawTensor(_ name: String) throws -> (info: SafetensorsTensorInfo, bytes: UnsafeRawBufferPointer, owner: AnyObject) {
+        guard let file = location[name] else { throw ModelFileError.missingTensor(path: describedPath, name: name) }
+        return try file.rawTensor(name)
     }
 }
 

@@ -22,7 +22,6 @@ public final class SentenceTransformerEmbedder: Embedder, @unchecked Sendable {
 
     private let lock = NSLock()
     private var workspace: BertWorkspace
-    private let pooled = Matrix(rows: 0, columns: 0)
 
     /// - Parameters:
     ///   - threads: threads per forward pass (default: every core this process may use).
@@ -93,25 +92,11 @@ public final class SentenceTransformerEmbedder: Embedder, @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        var result = [Float](repeating: 0, count: sequences.count * dimension)
-        // Longest first, stable: ties keep input order.
-        let order = sequences.indices.sorted { (sequences[$0].count, $1) > (sequences[$1].count, $0) }
         let padID = Int32(encoder.config.padTokenId ?? 0)
-        var start = 0
-        while start < order.count {
-            let chunk = Array(order[start..<min(start + batchSize, order.count)])
-            start += chunk.count
-            let batch = TokenBatch(sequences: chunk.map { sequences[$0] }, padID: padID)
+        return try embedInLengthSortedBatches(sequences, batchSize: batchSize, dimension: dimension, padID: padID) { batch, chunk, pooled in
             let output = try encoder.forward(batch, workspace: workspace)
-            pooled.resize(rows: chunk.count, columns: dimension)
             pooler.pool(output.lastHiddenState.view, batch: batch, promptLengths: promptLengths.map { p in chunk.map { p[$0] } },
                         into: pooled.mutableView)
-            result.withUnsafeMutableBufferPointer { out in
-                for (row, index) in chunk.enumerated() {
-                    (out.baseAddress! + index * dimension).update(from: pooled.storage + row * dimension, count: dimension)
-                }
-            }
         }
-        return EmbeddingMatrix(count: sequences.count, dimension: dimension, values: result)
     }
 }
