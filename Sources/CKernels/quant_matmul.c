@@ -21,7 +21,9 @@ void rk_quantize_q8_blocks(const float *x, rk_q8_block *out, ptrdiff_t n) {
         const float *v = x + b * 32;
         float amax = 0;
         for (int i = 0; i < 32; i++) amax = fmaxf(amax, fabsf(v[i]));
-        float d = amax / 127.0f, id = d > 0 ? 1.0f / d : 0.0f;
+        // As llama.cpp's q8_0/q8_1 blocks: scale 127/amax, round to nearest even, and the block's
+        // scale and sum kept at half precision, so greedy decoding follows llama.cpp's numbers.
+        float d = amax / 127.0f, id = amax > 0 ? 127.0f / amax : 0.0f;
         int sum = 0;
         for (int i = 0; i < 32; i++) {
             int q = (int)lrintf(v[i] * id);
@@ -29,8 +31,8 @@ void rk_quantize_q8_blocks(const float *x, rk_q8_block *out, ptrdiff_t n) {
             out[b].q[i] = (int8_t)q;
             sum += q;
         }
-        out[b].d = d;
-        out[b].s = d * (float)sum;
+        out[b].d = rk_round_to_half(d);
+        out[b].s = rk_round_to_half(d * (float)sum);
     }
 }
 

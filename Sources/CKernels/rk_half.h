@@ -29,4 +29,20 @@ static inline float rk_half_to_float(uint16_t h) {
     return f;
 }
 
+// `f` rounded to the nearest half (ties to even) and back.
+static inline float rk_round_to_half(float f) {
+#if defined(__FLT16_MAX__)
+    return (float)(_Float16)f;
+#else
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    uint32_t exp = (bits >> 23) & 0xffu;
+    if (exp < 127 - 14 || exp >= 127 + 16) return f;  // subnormal or out of half range: rare for scales
+    uint32_t rounded = bits + 0x0fffu + ((bits >> 13) & 1u);
+    rounded &= ~0x1fffu;
+    memcpy(&f, &rounded, sizeof f);
+    return f;
+#endif
+}
+
 #endif
