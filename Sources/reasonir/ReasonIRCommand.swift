@@ -7,6 +7,6 @@ struct ReasonIRCommand: AsyncParsableCommand {
         commandName: "reasonir",
         abstract: "Reasoning-intensive retrieval: BM25 and dense retrieval, LLM query rewriting and reranking, evaluation on BEIR and BRIGHT.",
         subcommands: [EvalCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, EmbedCommand.self,
-                      RewriteCommand.self, AnalyzeCommand.self, LLMBenchCommand.self]
+                      RewriteCommand.self, AnalyzeCommand.self, LLMBenchCommand.self, SynthesizeCommand.self]
     )
 }
