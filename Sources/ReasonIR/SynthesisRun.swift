@@ -15,10 +15,13 @@ public struct SynthesisRunConfiguration: Sendable {
     /// Records in flight at once.
     public var concurrency: Int
     public var examples: Int
+    /// No new record is started after this long (those in flight finish); a rerun resumes.
+    public var timeLimit: Duration?
 
     public init(corpus: URL, output: URL, selection: SeedSelectionOptions = SeedSelectionOptions(),
                 scorer: any QualityScorer = HeuristicQualityScorer(), options: SynthesisOptions = SynthesisOptions(),
-                bm25Negatives: Int = 1, bm25Skip: Int = 20, bm25Index: URL? = nil, concurrency: Int = 8, examples: Int = 5) {
+                bm25Negatives: Int = 1, bm25Skip: Int = 20, bm25Index: URL? = nil, concurrency: Int = 8, examples: Int = 5,
+                timeLimit: Duration? = nil) {
         self.corpus = corpus
         self.output = output
         self.selection = selection
@@ -29,6 +32,7 @@ public struct SynthesisRunConfiguration: Sendable {
         self.bm25Index = bm25Index
         self.concurrency = concurrency
         self.examples = examples
+        self.timeLimit = timeLimit
     }
 
     public var journalURL: URL { output.appendingPathComponent("journal.jsonl") }
@@ -147,11 +151,13 @@ public enum SynthesisRun {
                                           duplicates: selection.duplicates)
         let setup = ContinuousClock.now - started
         try await synthesizer.run(seeds: selection.seeds, journal: journal, concurrency: configuration.concurrency,
-                                  progress: progress)
+                                  deadline: configuration.timeLimit.map { started + $0 }, progress: progress)
         let finishing = ContinuousClock.now
         let records = TrainingFiles.ordered(await journal.records, seeds: selection.seeds.map(\.id), tasks: configuration.options.tasks)
         var report = SynthesisReport.make(records: records, selection: selection.statistics,
-                                          scorer: configuration.scorer.name, examples: configuration.examples)
+                                          scorer: configuration.scorer.name,
+                                          pending: selection.seeds.count * configuration.options.tasks.count - records.count,
+                                          examples: configuration.examples)
         let llm = statistics()
         report.llm = ["calls": Double(llm.calls), "cache_hits": Double(llm.cacheHits), "requests": Double(llm.requests),
                       "retries": Double(llm.retries), "prompt_tokens": Double(llm.promptTokens),

@@ -57,6 +57,8 @@ public struct SynthesisReport: Codable, Sendable {
     }
 
     public var seedSelection: SeedStatistics
+    /// (seed, task) pairs not made yet (a run stopped by its time limit or interrupted).
+    public var pendingRecords: Int
     public var qualityScorer: String
     public var tasks: [String: TaskCounts]
     /// Pairs that gave no query, by `task/reason`.
@@ -74,7 +76,7 @@ public struct SynthesisReport: Codable, Sendable {
     public var examples: [String: [Example]]
 
     /// Counts everything in `records`.
-    public static func make(records: [SynthesisRecord], selection: SeedStatistics, scorer: String,
+    public static func make(records: [SynthesisRecord], selection: SeedStatistics, scorer: String, pending: Int = 0,
                             examples perKind: Int = 5, excerpt: Int = 300) -> SynthesisReport {
         var tasks: [String: TaskCounts] = [:]
         var rejectedRecords: [String: Int] = [:], rejectedNegatives: [String: Int] = [:], invalid: [String: Int] = [:]
@@ -113,7 +115,7 @@ public struct SynthesisReport: Codable, Sendable {
             }
             tasks[task] = counts
         }
-        return SynthesisReport(seedSelection: selection, qualityScorer: scorer, tasks: tasks, rejectedRecords: rejectedRecords,
+        return SynthesisReport(seedSelection: selection, pendingRecords: pending, qualityScorer: scorer, tasks: tasks, rejectedRecords: rejectedRecords,
                                rejectedLLMNegatives: rejectedNegatives, invalidAnswers: invalid,
                                lengths: words.compactMapValues { Lengths($0) }, llm: [:], timing: nil, examples: examples)
     }
@@ -132,7 +134,9 @@ public struct SynthesisReport: Codable, Sendable {
         }
         let s = seedSelection
         out += "seeds: \(s.read) read, \(s.tooShort) too short, \(s.tooLong) too long, \(s.lowQuality) low quality (\(qualityScorer)), "
-            + "\(s.exactDuplicates) exact and \(s.nearDuplicates) near duplicates, \(s.eligible) eligible, \(s.selected) selected\n\n"
+            + "\(s.exactDuplicates) exact and \(s.nearDuplicates) near duplicates, \(s.eligible) eligible, \(s.selected) selected\n"
+        if pendingRecords > 0 { out += "\(pendingRecords) (seed, task) pairs still to make: rerun the same command to resume\n" }
+        out += "\n"
         let widths = [6, 8, 9, 9, 6, 5, 9, 6]
         row(["task", "records", "accepted", "rejected", "bm25-", "llm-", "triplets", "calls"], widths)
         for (task, c) in tasks.sorted(by: { $0.key < $1.key }) {

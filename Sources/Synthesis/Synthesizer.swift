@@ -38,9 +38,12 @@ public final class Synthesizer: Sendable {
     // MARK: Running
 
     /// Makes every (seed, task) pair the journal lacks, `concurrency` records at a time, and
-    /// appends each to the journal as it finishes. Returns the number made in this call.
+    /// appends each to the journal as it finishes. Past `deadline` no new record is started (those
+    /// in flight finish), so a run can be given a time budget and resumed later. Returns the
+    /// number made in this call.
     @discardableResult
     public func run(seeds: [Document], journal: SynthesisJournal, concurrency: Int,
+                    deadline: ContinuousClock.Instant? = nil,
                     progress: any ProgressReporter = SilentProgress()) async throws -> Int {
         var pending: [(Document, SynthesisTask)] = []
         for seed in seeds {
@@ -64,11 +67,12 @@ public final class Synthesizer: Sendable {
                     self.clock.addOwn(ContinuousClock.now - began)
                 }
             }
-            while next < pending.count && next < max(1, concurrency) { launch() }
+            func mayStart() -> Bool { next < pending.count && deadline.map { ContinuousClock.now < $0 } ?? true }
+            while next < max(1, concurrency) && mayStart() { launch() }
             while try await group.next() != nil {
                 finished += 1
                 progress.report(ProgressUpdate(task: label, completed: finished, total: pending.count, unit: "records"))
-                if next < pending.count { launch() }
+                if mayStart() { launch() }
             }
         }
         progress.finish(ProgressUpdate(task: label, completed: finished, total: pending.count, unit: "records"))

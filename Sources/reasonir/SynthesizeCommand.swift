@@ -106,6 +106,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Examples of each kind in the report.")
     var examples = 5
 
+    @Option(help: "Start no new record after this many minutes; those in flight finish, the files and report are written, and a rerun resumes.")
+    var timeLimit: Double?
+
     @Flag(help: "Count seeds, calls and tokens without calling the LLM.")
     var dryRun = false
 
@@ -121,6 +124,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         if let limit, limit < 0 { throw ValidationError("--limit must not be negative.") }
         if attempts < 1 { throw ValidationError("--attempts must be at least 1.") }
         if bm25Negatives < 0 || bm25Skip < 0 { throw ValidationError("--bm25-negatives and --bm25-skip must not be negative.") }
+        if let timeLimit, timeLimit <= 0 { throw ValidationError("--time-limit must be positive.") }
         if lengths == nil { throw ValidationError("--vl-query-words must be positive integers separated by commas.") }
     }
 
@@ -142,7 +146,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
         return SynthesisRunConfiguration(
             corpus: URL(fileURLWithPath: corpus), output: URL(fileURLWithPath: output), selection: selection, options: options,
             bm25Negatives: bm25Negatives, bm25Skip: bm25Skip,
-            concurrency: llm.llmConcurrency * max(1, llm.llmURL.count), examples: examples)
+            concurrency: llm.llmConcurrency * max(1, llm.llmURL.count), examples: examples,
+            timeLimit: timeLimit.map { .milliseconds(Int64($0 * 60_000)) })
     }
 
     func run() async throws {

@@ -41,8 +41,9 @@ import Testing
     }
 
     @Test func killedAtRandomPointsThenRerunEndsWithExactlyOneRecordPerSeedAndTask() async throws {
-        let server = try await Self.server()
-        defer { Task { try? await server.stop() } }
+        // Two endpoints: calls are spread over both.
+        let server = try await Self.server(), second = try await Self.server()
+        defer { Task { try? await server.stop(); try? await second.stop() } }
         let directory = try TestPaths.temporaryDirectory()
         // The seeds, and 30 short documents (below the 50-word bound) that BM25 may mine.
         let others = (0..<30).map { Document(id: "other\($0)", text: "Protein \($0) activity under heat stress in cell line \($0 * 3).") }
@@ -50,9 +51,17 @@ import Testing
         let output = directory.appendingPathComponent("out")
         let arguments = [
             "synthesize", "--corpus", corpus.path, "--output", output.path,
-            "--llm-url", server.baseURL, "--llm-concurrency", "2", "--llm-cache-dir", directory.appendingPathComponent("cache").path,
+            "--llm-url", server.baseURL, "--llm-url", second.baseURL, "--llm-concurrency", "1", "--llm-cache-dir", directory.appendingPathComponent("cache").path,
             "--vl-query-words", "10", "--vl-document-words", "60", "--bm25-skip", "5", "--attempts", "2", "--quiet",
         ]
+        // A dry run counts without calling: two calls per record when every answer passes.
+        let plan = try TestPaths.runCLI(arguments + ["--dry-run", "--json"])
+        let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+        #expect(planned?["pending"] as? Int == Self.seeds * Self.tasks)
+        #expect(planned?["minimumCalls"] as? Int == 2 * Self.seeds * Self.tasks)
+        #expect(planned?["maximumCalls"] as? Int == 4 * Self.seeds * Self.tasks)
+        #expect(server.requestCount + second.requestCount == 0)
+
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         var interrupted = 0
@@ -64,16 +73,18 @@ import Testing
             process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            let asked = server.requestCount
+            let asked = server.requestCount + second.requestCount
             try process.run()
             // A random moment once this run is making records (start-up time varies with load).
             let waitingSince = ContinuousClock.now
-            while server.requestCount == asked && process.isRunning && ContinuousClock.now - waitingSince < .seconds(60) {
+            while server.requestCount + second.requestCount == asked && process.isRunning && ContinuousClock.now - waitingSince < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(5))
             }
             try await Task.sleep(for: .milliseconds(Int.random(in: 100...600, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            // Let the server finish replies to the dead run, so in-flight counts are the next run's.
+            try await Task.sleep(for: .milliseconds(200))
             kills += 1
             if process.terminationReason == .uncaughtSignal { interrupted += 1 }
             let lines = Self.journalLines(output).count
@@ -110,9 +121,13 @@ import Testing
         // Answers given before a kill came from the cache: the server answered at most the calls
         // the records needed plus those in flight at each kill (2 per run).
         let calls = records.reduce(0) { $0 + $1.calls }
-        #expect(server.requestCount <= calls + 2 * kills, "requests \(server.requestCount), calls \(calls)")
+        let requests = server.requestCount + second.requestCount
+        #expect(requests <= calls + 2 * kills, "requests \(requests), calls \(calls)")
+        #expect(server.requestCount > calls / 4 && second.requestCount > calls / 4, "both endpoints served")
+        #expect(server.maxInFlight <= 1 && second.maxInFlight <= 1, "--llm-concurrency bounds each endpoint")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("report.json"))) as? [String: Any]
         let tasks = report?["tasks"] as? [String: [String: Int]]
+        #expect(report?["pendingRecords"] as? Int == 0)
         #expect(tasks?["hq"]?["records"] == Self.seeds && tasks?["vl"]?["records"] == Self.seeds)
     }
 

@@ -124,3 +124,25 @@ import Testing
         #expect(endpoints.map(\.calls).reduce(0, +) == 30)
     }
 }
+
+@Suite struct TimeLimitTests {
+    @Test func noRecordStartsAfterTheDeadlineAndThoseInFlightFinish() async throws {
+        let model = ScriptedChatModel { messages, _ in
+            Thread.sleep(forTimeInterval: 0.05)
+            return validAnswer(messages)
+        }
+        let synthesizer = try Synthesizer(model: model, options: SynthesisOptions(tasks: [.hardQuery], llmNegatives: false))
+        let seeds = topicDocuments(10)
+        let directory = try TestPaths.temporaryDirectory()
+        let past = try SynthesisJournal(url: directory.appendingPathComponent("past.jsonl"))
+        #expect(try await synthesizer.run(seeds: seeds, journal: past, concurrency: 2, deadline: .now) == 0)
+        #expect(await past.records.isEmpty)
+
+        let journal = try SynthesisJournal(url: directory.appendingPathComponent("journal.jsonl"))
+        let made = try await synthesizer.run(seeds: seeds, journal: journal, concurrency: 1, deadline: .now + .milliseconds(120))
+        #expect((1..<seeds.count).contains(made))
+        #expect(await journal.records.count == made)
+        // The rest is made by a run without a limit.
+        #expect(try await synthesizer.run(seeds: seeds, journal: journal, concurrency: 2) == seeds.count - made)
+    }
+}
