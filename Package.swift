@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Reasoning", targets: ["Reasoning"]),
+        .library(name: "Synthesis", targets: ["Synthesis"]),
         .executable(name: "reasonir", targets: ["reasonir"]),
     ],
     dependencies: [
@@ -27,7 +28,7 @@ let package = Package(
         // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
         .target(name: "Evaluation", dependencies: ["Retrieval", "JSON"]),
         // The facade most users import: index, search and evaluate in a few calls.
-        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers", "LLM", "Reasoning"]),
+        .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers", "LLM", "Reasoning", "Synthesis"]),
         // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
         .systemLibrary(
             name: "CBLAS",
@@ -61,6 +62,8 @@ let package = Package(
         ),
         // Test-time reasoning: LLM query rewriting (BRIGHT) and LLM reranking (ReasonIR).
         .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
+        // ReasonIR-Synthesizer: seed selection, hard queries, varied-length data, hard negatives, training files.
+        .target(name: "Synthesis", dependencies: ["LLM", "Retrieval", "JSON"]),
         // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
         .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
         // Quantized GGUF products beside sgemm (release build): `swift run -c release quant-bench <file.gguf>`.
@@ -69,8 +72,17 @@ let package = Package(
             name: "reasonir",
             dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        // Test data locations (shared fixtures, models, scratch directories) for every test target.
-        .target(name: "TestSupport"),
+        // Test data locations (shared fixtures, models, scratch directories), the CLI runner and a
+        // scriptable OpenAI-compatible server on loopback, for every test target.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "CKernels", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
@@ -83,11 +95,13 @@ let package = Package(
             name: "LLMTests",
             dependencies: [
                 "LLM",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "ReasoningTests", dependencies: ["Reasoning", "LLM"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "LLM", "Retrieval", "JSON", "TestSupport"]),
     ]
 )

@@ -9,6 +9,7 @@ enum OpenAIWire {
         var seed: Int?
         var stop: [String]?
         var stream: Bool?
+        var response_format: ResponseFormat?
 
         init(model: String?, messages: [ChatMessage], options: ChatOptions, stream: Bool) {
             self.model = options.model ?? model
@@ -19,6 +20,7 @@ enum OpenAIWire {
             self.seed = options.seed
             self.stop = options.stop.isEmpty ? nil : options.stop
             self.stream = stream ? true : nil
+            self.response_format = options.responseFormat
         }
     }
 

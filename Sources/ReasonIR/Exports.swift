@@ -2,3 +2,4 @@
 @_exported import LLM
 @_exported import Reasoning
 @_exported import Retrieval
+@_exported import Synthesis

@@ -7,9 +7,10 @@ extension ScoreNormalization: ExpressibleByArgument {}
 
 /// Where the LLM is and how to talk to it: shared by `rewrite` and `eval --rewrite/--rerank`.
 struct LLMOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The OpenAI-compatible server (http://host:port or http://host:port/v1); default $OPENAI_BASE_URL.",
+    @Option(help: ArgumentHelp("The OpenAI-compatible server (http://host:port or http://host:port/v1); default $OPENAI_BASE_URL. "
+                               + "`synthesize` takes it several times and spreads calls over the servers; other commands use the first.",
                                valueName: "url"))
-    var llmURL: String?
+    var llmURL: [String] = []
 
     @Option(help: ArgumentHelp("The model to ask for; default $REASONIR_LLM_MODEL, else the server's own.", valueName: "name"))
     var llmModel: String?
@@ -17,7 +18,7 @@ struct LLMOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The API key; default $OPENAI_API_KEY.", valueName: "key"))
     var llmAPIKey: String?
 
-    @Option(help: "LLM requests in flight at once.")
+    @Option(help: "LLM requests in flight at once (per server).")
     var llmConcurrency = 8
 
     @Option(help: "Seconds one LLM request may take.")
@@ -43,8 +44,17 @@ struct LLMOptions: ParsableArguments {
     }
 
     func client(model: String? = nil) throws -> OpenAICompatibleClient {
+        try client(url: llmURL.first, model: model)
+    }
+
+    /// One client per `--llm-url` (at least one: `$OPENAI_BASE_URL` when none is given), sharing the cache.
+    func clients(model: String? = nil) throws -> [OpenAICompatibleClient] {
+        llmURL.isEmpty ? [try client(url: nil, model: model)] : try llmURL.map { try client(url: $0, model: model) }
+    }
+
+    private func client(url: String?, model: String?) throws -> OpenAICompatibleClient {
         var configuration = try LLMClientConfiguration.fromEnvironment(
-            baseURL: llmURL, model: model ?? llmModel, apiKey: llmAPIKey,
+            baseURL: url, model: model ?? llmModel, apiKey: llmAPIKey,
             cacheDirectory: noLLMCache ? nil : llmCacheDir.map { URL(fileURLWithPath: $0) } ?? ResponseCache.defaultDirectory())
         configuration.maxConcurrentRequests = llmConcurrency
         configuration.requestTimeout = .milliseconds(Int64(llmTimeout * 1000))

@@ -1,8 +1,9 @@
 import Foundation
 import ReasonIR
 
-/// Draws progress on stderr: one line rewritten in place, with rate and ETA. Silent when
-/// stderr is not a terminal, except for a final line per task, so logs stay readable.
+/// Draws progress on stderr: one line rewritten in place, with rate and ETA. When stderr is not
+/// a terminal, writes a final line per task, so logs stay readable, and with `logInterval` also
+/// one line every so many seconds (for long runs logged to a file).
 final class TerminalProgress: ProgressReporter, @unchecked Sendable {
     // `@unchecked Sendable`: all state is touched under `lock`.
     private let lock = NSLock()
@@ -10,9 +11,11 @@ final class TerminalProgress: ProgressReporter, @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private let interactive = isatty(STDERR_FILENO) != 0
     private let quiet: Bool
+    private let logInterval: TimeInterval?
 
-    init(quiet: Bool = false) {
+    init(quiet: Bool = false, logInterval: TimeInterval? = nil) {
         self.quiet = quiet
+        self.logInterval = logInterval
     }
 
     func report(_ update: ProgressUpdate) {
@@ -21,8 +24,14 @@ final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         defer { lock.unlock() }
         let start = started[update.task] ?? Date()
         started[update.task] = start
-        guard interactive else { return }
         let now = Date()
+        guard interactive else {
+            if let logInterval, now.timeIntervalSince(lastDraw) >= logInterval {
+                lastDraw = now
+                write(line(update, elapsed: now.timeIntervalSince(start)) + "\n")
+            }
+            return
+        }
         guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
         write("\r\u{1B}[K" + line(update, elapsed: now.timeIntervalSince(start)))
@@ -45,7 +54,9 @@ final class TerminalProgress: ProgressReporter, @unchecked Sendable {
         if done {
             if let elapsed { text += String(format: " in %.2fs", elapsed) }
         } else if let total = update.total, rate > 0 {
-            text += String(format: ", %.0f/s, ETA %.0fs", rate, Double(total - update.completed) / rate)
+            // Slow jobs (LLM calls) show their rate per minute rather than "0/s".
+            let shown = rate >= 1 ? String(format: "%.0f/s", rate) : String(format: "%.1f/min", rate * 60)
+            text += ", \(shown), " + String(format: "ETA %.0fs", Double(total - update.completed) / rate)
         }
         return text
     }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// How metric names are written in reports.
 public enum MetricNaming: Sendable {
@@ -147,18 +148,6 @@ public struct EvaluationReport: Sendable, Equatable {
     }
 
     static func jsonQuoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONString.quoted(text)
     }
 }

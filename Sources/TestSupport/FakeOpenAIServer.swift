@@ -5,19 +5,19 @@ import NIOHTTP1
 import NIOPosix
 
 /// A request the fake server received.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
-    var headers: [String: String]
-    var body: Data
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var headers: [String: String]
+    public var body: Data
 
-    var json: [String: Any] {
+    public var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
     }
 }
 
 /// What the fake server does with one request.
-indirect enum FakeReply: Sendable {
+public indirect enum FakeReply: Sendable {
     /// A whole answer.
     case json(status: Int, body: String, headers: [String: String])
     /// `reply`, after a pause.
@@ -30,13 +30,13 @@ indirect enum FakeReply: Sendable {
     /// The connection closes without an answer.
     case close
 
-    static func ok(_ body: String) -> FakeReply { .json(status: 200, body: body, headers: [:]) }
-    static func status(_ status: Int, _ body: String = "", headers: [String: String] = [:]) -> FakeReply {
+    public static func ok(_ body: String) -> FakeReply { .json(status: 200, body: body, headers: [:]) }
+    public static func status(_ status: Int, _ body: String = "", headers: [String: String] = [:]) -> FakeReply {
         .json(status: status, body: body, headers: headers)
     }
 
     /// A chat completion whose message is `content`.
-    static func chat(_ content: String, finishReason: String = "stop", promptTokens: Int = 7, completionTokens: Int = 3) -> FakeReply {
+    public static func chat(_ content: String, finishReason: String = "stop", promptTokens: Int = 7, completionTokens: Int = 3) -> FakeReply {
         let payload: [String: Any] = [
             "id": "chatcmpl-fake", "object": "chat.completion", "model": "fake-model",
             "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": finishReason]],
@@ -47,7 +47,7 @@ indirect enum FakeReply: Sendable {
     }
 
     /// A streamed chat completion: one chunk per piece, then a chunk with `finish_reason`.
-    static func chatStream(_ pieces: [String], cutAfter: Int? = nil, finishReason: String = "stop") -> FakeReply {
+    public static func chatStream(_ pieces: [String], cutAfter: Int? = nil, finishReason: String = "stop") -> FakeReply {
         func chunk(_ delta: [String: Any], _ finish: String?) -> String {
             var choice: [String: Any] = ["index": 0, "delta": delta]
             choice["finish_reason"] = finish ?? NSNull()
@@ -64,8 +64,8 @@ indirect enum FakeReply: Sendable {
 
 /// An OpenAI-compatible server on loopback that answers as a test scripts it, and records and
 /// counts what it is asked. `reply` gets each request and its 0-based number.
-final class FakeOpenAIServer: Sendable {
-    let port: Int
+public final class FakeOpenAIServer: Sendable {
+    public let port: Int
     private let channel: any Channel
     private let state: NIOLockedValueBox<State>
 
@@ -81,7 +81,7 @@ final class FakeOpenAIServer: Sendable {
         self.state = state
     }
 
-    static func start(_ reply: @escaping @Sendable (RecordedRequest, Int) -> FakeReply) async throws -> FakeOpenAIServer {
+    public static func start(_ reply: @escaping @Sendable (RecordedRequest, Int) -> FakeReply) async throws -> FakeOpenAIServer {
         let state = NIOLockedValueBox(State())
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -95,17 +95,17 @@ final class FakeOpenAIServer: Sendable {
         return FakeOpenAIServer(port: channel.localAddress!.port!, channel: channel, state: state)
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
-    var requests: [RecordedRequest] { state.withLockedValue { $0.requests } }
-    var requestCount: Int { state.withLockedValue { $0.requests.count } }
-    var maxInFlight: Int { state.withLockedValue { $0.maxInFlight } }
+    public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var requests: [RecordedRequest] { state.withLockedValue { $0.requests } }
+    public var requestCount: Int { state.withLockedValue { $0.requests.count } }
+    public var maxInFlight: Int { state.withLockedValue { $0.maxInFlight } }
 
-    func stop() async throws {
+    public func stop() async throws {
         try await channel.close()
     }
 
     /// A port that nothing listens on: bound, then closed.
-    static func closedPort() async throws -> Int {
+    public static func closedPort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress!.port!
