@@ -31,7 +31,8 @@ import Testing
             } else {
                 content = #"{"hard_query": "A lab sees \#(fillerWords(10)) rise under heat; which mechanism explains it and what test would confirm it?"}"#
             }
-            return .delayed(milliseconds: 120, .chat(content))
+            // Slow enough that twelve kills cannot outrun the work even when start-up is quick.
+            return .delayed(milliseconds: 400, .chat(content))
         }
     }
 
@@ -80,11 +81,12 @@ import Testing
             while server.requestCount + second.requestCount == asked && process.isRunning && ContinuousClock.now - waitingSince < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(5))
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 100...600, using: &generator)))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            // Let the server finish replies to the dead run, so in-flight counts are the next run's.
-            try await Task.sleep(for: .milliseconds(200))
+            // Let the server finish replies to the dead run (one answer takes 400 ms), so in-flight
+            // counts are the next run's.
+            try await Task.sleep(for: .milliseconds(600))
             kills += 1
             if process.terminationReason == .uncaughtSignal { interrupted += 1 }
             let lines = Self.journalLines(output).count
