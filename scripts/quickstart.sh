@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh machine: install what is missing, fetch the model, build in
 # release, index SciFact, evaluate BM25 (BRIGHT's and Lucene's) and dense retrieval (all-MiniLM-L6-v2),
-# and run a sample search.
+# run a sample search, and ask a local GGUF chat model (SmolLM2-135M-Instruct) a question.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${REASONIR_SHARED:-../shared}
@@ -28,3 +28,6 @@ echo "== index and search"
 out=${REASONIR_WORK:-work}/scifact.idx
 $reasonir index "$scifact/corpus.jsonl" --out "$out" --bm25
 $reasonir search "$out" "Vitamin D deficiency increases the risk of multiple sclerosis" -k 5
+
+echo "== a local GGUF chat model (SmolLM2-135M-Instruct, our Llama engine), greedy"
+$reasonir chat --model models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf --temperature 0 --max-tokens 48 "What is 2+2?"
