@@ -42,7 +42,8 @@ let package = Package(
         // safetensors (memory-mapped, sharded), GGUF (metadata, block dequantization, quantized products),
         // config.json, sentence-transformers module files.
         .target(name: "ModelFiles", dependencies: ["Tensor"]),
-        // The BERT encoder, pooling and the Embedder protocol with a sentence-transformers embedder.
+        // The BERT encoder and the Llama/Qwen2 model, pooling, embedders (sentence-transformers, ReasonIR)
+        // and generation (KV cache, sampling, the TextGenerator protocol).
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
         // Throughput of the BERT encoder and sgemm (release build): `swift run -c release bert-bench <model dir>`.
         .executableTarget(name: "bert-bench", dependencies: ["Models", "Tensor", "ModelFiles"]),
