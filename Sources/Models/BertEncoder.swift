@@ -79,6 +79,7 @@ public final class BertWorkspace: @unchecked Sendable {
     var projected = Matrix(rows: 0, columns: 0)
     var intermediate = Matrix(rows: 0, columns: 0)
     var scores: [Matrix]
+    let rounded = BFloat16Scratch()
 
     /// `threads`: how many threads the forward pass uses (the caller's included).
     public init(threads: Int = 1, denseParallelism: DenseParallelism = .threadPool) {
@@ -88,6 +89,21 @@ public final class BertWorkspace: @unchecked Sendable {
     }
 
     public var threadCount: Int { pool.threadCount }
+}
+
+/// The weights of one layer's dense products packed for bfloat16 products (``ComputePrecision/bfloat16``).
+struct BertPackedLayer: Sendable {
+    let qkv: BFloat16PackedMatrix
+    let attentionOutput: BFloat16PackedMatrix
+    let intermediate: BFloat16PackedMatrix
+    let output: BFloat16PackedMatrix
+
+    init(_ layer: BertLayerWeights) {
+        qkv = BFloat16PackedMatrix(packing: layer.qkvWeight.matrix)
+        attentionOutput = BFloat16PackedMatrix(packing: layer.attentionOutputWeight.matrix)
+        intermediate = BFloat16PackedMatrix(packing: layer.intermediateWeight.matrix)
+        output = BFloat16PackedMatrix(packing: layer.outputWeight.matrix)
+    }
 }
 
 /// A BERT encoder (Hugging Face `BertModel` without the pooler): word + position + token type
@@ -107,15 +123,19 @@ public final class BertEncoder: Sendable {
     public let layers: [BertLayerWeights]
     /// The weight-name prefix found in the file ("" for `BertModel`, "bert." for task heads).
     public let weightPrefix: String
+    /// How the dense products round their inputs; attention, LayerNorm and GELU stay in float32.
+    public let precision: ComputePrecision
+    private let packedLayers: [BertPackedLayer]
 
     /// Loads `config.json` and the safetensors weights from a model directory.
-    public convenience init(directory: URL) throws {
+    public convenience init(directory: URL, precision: ComputePrecision = .float32) throws {
         let config = try BertConfig.load(from: directory.appendingPathComponent("config.json"))
-        try self.init(config: config, weights: try SafetensorsWeights(directory: directory))
+        try self.init(config: config, weights: try SafetensorsWeights(directory: directory), precision: precision)
     }
 
-    public init(config: BertConfig, weights: SafetensorsWeights) throws {
+    public init(config: BertConfig, weights: SafetensorsWeights, precision: ComputePrecision = .float32) throws {
         self.config = config
+        self.precision = precision
         let H = config.hiddenSize, I = config.intermediateSize
         let prefix = ["", "bert.", "model."].first { weights.contains($0 + "embeddings.word_embeddings.weight") } ?? ""
         weightPrefix = prefix
@@ -166,6 +186,7 @@ public final class BertEncoder: Sendable {
                 outputLayerNormWeight: outNormW, outputLayerNormBias: outNormB))
         }
         self.layers = layers
+        packedLayers = precision == .bfloat16 ? layers.map(BertPackedLayer.init) : []
     }
 
     public var hiddenSize: Int { config.hiddenSize }
@@ -190,9 +211,10 @@ public final class BertEncoder: Sendable {
         embed(batch, into: ws.hidden, pool: ws.pool)
         hiddenStates?.append(Matrix(copying: ws.hidden.view))
         let ends = (0..<B).map { batch.tokenEnd($0) }
-        for layer in layers {
-            attentionBlock(layer, batch: batch, ends: ends, workspace: ws)
-            feedForwardBlock(layer, workspace: ws)
+        for (l, layer) in layers.enumerated() {
+            let packed = packedLayers.isEmpty ? nil : packedLayers[l]
+            attentionBlock(layer, packed: packed, batch: batch, ends: ends, workspace: ws)
+            feedForwardBlock(layer, packed: packed, workspace: ws)
             hiddenStates?.append(Matrix(copying: ws.hidden.view))
         }
         return BertOutput(batchSize: B, sequenceLength: T, lastHiddenState: ws.hidden, hiddenStates: hiddenStates)
@@ -236,11 +258,11 @@ public final class BertEncoder: Sendable {
     }
 
     /// hidden = LayerNorm(hidden + SelfAttention(hidden) · Wo + bo).
-    func attentionBlock(_ layer: BertLayerWeights, batch: TokenBatch, ends: [Int], workspace ws: BertWorkspace) {
+    func attentionBlock(_ layer: BertLayerWeights, packed: BertPackedLayer?, batch: TokenBatch, ends: [Int], workspace ws: BertWorkspace) {
         let H = config.hiddenSize, heads = config.numAttentionHeads, d = config.headDimension
         let T = batch.sequenceLength
         let qkv = ws.qkv.mutableView, context = ws.context.mutableView
-        dense(ws.hidden.view, layer.qkvWeight.matrix, into: qkv, ws)
+        dense(ws.hidden.view, layer.qkvWeight.matrix, packed?.qkv, into: qkv, ws)
 
         let scale = 1 / Float(d).squareRoot()
         let qkvBias = layer.qkvBias.pointer
@@ -269,25 +291,30 @@ public final class BertEncoder: Sendable {
             Ops.softmaxRows(scores)
             BLAS.gemm(scores.view, v.view, into: out.rows(0..<L))
         }
-        dense(ws.context.view, layer.attentionOutputWeight.matrix, into: ws.projected.mutableView, ws)
+        dense(ws.context.view, layer.attentionOutputWeight.matrix, packed?.attentionOutput, into: ws.projected.mutableView, ws)
         Ops.addLayerNorm(into: ws.hidden.mutableView, ws.projected.view, bias: layer.attentionOutputBias.pointer,
                          residual: ws.hidden.view, gamma: layer.attentionLayerNormWeight.pointer,
                          beta: layer.attentionLayerNormBias.pointer, epsilon: config.layerNormEps, pool: ws.pool)
     }
 
     /// hidden = LayerNorm(hidden + GELU(hidden · W1 + b1) · W2 + b2).
-    func feedForwardBlock(_ layer: BertLayerWeights, workspace ws: BertWorkspace) {
-        dense(ws.hidden.view, layer.intermediateWeight.matrix, into: ws.intermediate.mutableView, ws)
+    func feedForwardBlock(_ layer: BertLayerWeights, packed: BertPackedLayer?, workspace ws: BertWorkspace) {
+        dense(ws.hidden.view, layer.intermediateWeight.matrix, packed?.intermediate, into: ws.intermediate.mutableView, ws)
         Ops.addBiasGELU(ws.intermediate.mutableView, bias: layer.intermediateBias.pointer,
                         approximation: config.usesTanhGELU ? .tanh : .erf, pool: ws.pool)
-        dense(ws.intermediate.view, layer.outputWeight.matrix, into: ws.projected.mutableView, ws)
+        dense(ws.intermediate.view, layer.outputWeight.matrix, packed?.output, into: ws.projected.mutableView, ws)
         Ops.addLayerNorm(into: ws.hidden.mutableView, ws.projected.view, bias: layer.outputBias.pointer,
                          residual: ws.hidden.view, gamma: layer.outputLayerNormWeight.pointer,
                          beta: layer.outputLayerNormBias.pointer, epsilon: config.layerNormEps, pool: ws.pool)
     }
 
-    /// out = x · Wᵀ (W stored `[out, in]`), spread over the workspace's threads.
-    private func dense(_ x: MatrixView, _ w: MatrixView, into out: MutableMatrixView, _ ws: BertWorkspace) {
+    /// out = x · Wᵀ (W stored `[out, in]`), spread over the workspace's threads; in bfloat16 when
+    /// `packed` (W's packed copy) is given.
+    private func dense(_ x: MatrixView, _ w: MatrixView, _ packed: BFloat16PackedMatrix?, into out: MutableMatrixView, _ ws: BertWorkspace) {
+        if let packed {
+            BFloat16Products.multiply(x, packed, into: out, scratch: ws.rounded, pool: ws.pool)
+            return
+        }
         switch ws.denseParallelism {
         case .threadPool:
             BLAS.gemm(x, w, transposeB: true, into: out, pool: ws.pool)

@@ -28,13 +28,15 @@ public final class SentenceTransformerEmbedder: Embedder, @unchecked Sendable {
     ///   - maxSequenceLength: overrides `sentence_bert_config.json` (capped at `max_position_embeddings`).
     ///   - normalize: L2-normalise every vector even when the model has no `Normalize` module (the
     ///     ``Embedder`` contract); `false` leaves it to the model's modules, as sentence-transformers does.
+    ///   - precision: `.bfloat16` rounds the inputs of the dense products (faster, slightly different vectors).
     public init(directory: URL, tokenizer: any Tokenizer, threads: Int = ThreadPool.availableProcessors,
-                batchSize: Int = 32, maxSequenceLength: Int? = nil, normalize: Bool = true) throws {
+                batchSize: Int = 32, maxSequenceLength: Int? = nil, normalize: Bool = true,
+                precision: ComputePrecision = .float32) throws {
         guard batchSize >= 1 else { throw EmbedderError.invalidArgument("batchSize must be at least 1") }
         let configuration = try SentenceTransformerConfig.load(directory: directory)
         self.directory = directory
         self.configuration = configuration
-        self.encoder = try BertEncoder(directory: configuration.transformerDirectory)
+        self.encoder = try BertEncoder(directory: configuration.transformerDirectory, precision: precision)
         self.tokenizer = tokenizer
         self.pooler = Pooler(config: configuration.pooling, normalize: configuration.normalize || normalize)
         let limit = encoder.config.maxPositionEmbeddings
@@ -46,9 +48,9 @@ public final class SentenceTransformerEmbedder: Embedder, @unchecked Sendable {
 
     /// Loads the model and picks its tokenizer (see ``loadTokenizer(forModelAt:)``).
     public static func load(directory: URL, threads: Int = ThreadPool.availableProcessors,
-                            batchSize: Int = 32) throws -> SentenceTransformerEmbedder {
+                            batchSize: Int = 32, precision: ComputePrecision = .float32) throws -> SentenceTransformerEmbedder {
         try SentenceTransformerEmbedder(directory: directory, tokenizer: try loadTokenizer(forModelAt: directory),
-                                        threads: threads, batchSize: batchSize)
+                                        threads: threads, batchSize: batchSize, precision: precision)
     }
 
     /// Threads per forward pass.

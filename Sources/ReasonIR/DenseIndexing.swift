@@ -57,7 +57,9 @@ public enum DenseIndexing {
 
     /// The cache directory kind for a model: one index per model identity.
     public static func cacheKind(for model: LocalEmbeddingModel) -> String {
-        "dense-\(model.identity.name)-\(model.identity.fingerprint.prefix(8))"
+        // A non-default precision gets its own cache: its vectors differ from the float32 ones.
+        let precision = model.identity.settings["precision"].map { "-" + $0 } ?? ""
+        return "dense-\(model.identity.name)-\(model.identity.fingerprint.prefix(8))\(precision)"
     }
 }
 

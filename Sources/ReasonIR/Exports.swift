@@ -3,3 +3,4 @@
 @_exported import Reasoning
 @_exported import Retrieval
 @_exported import Synthesis
+@_exported import enum Tensor.ComputePrecision

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Tensor
 
 /// A local embedding model and the identity its vectors are cached under.
 public struct LocalEmbeddingModel: Sendable {
@@ -7,9 +8,12 @@ public struct LocalEmbeddingModel: Sendable {
     public let identity: EmbeddingModelIdentity
 
     /// Loads a sentence-transformers directory found by `ModelLocator`.
-    public static func load(_ nameOrPath: String, threads: Int = defaultThreadCount, batchSize: Int = 32) throws -> LocalEmbeddingModel {
+    /// `precision` `.bfloat16` is recorded in the identity, so its vectors never mix with float32 ones.
+    public static func load(_ nameOrPath: String, threads: Int = defaultThreadCount, batchSize: Int = 32,
+                            precision: ComputePrecision = .float32) throws -> LocalEmbeddingModel {
         let directory = try ModelLocator.locate(nameOrPath)
-        let embedder = try SentenceTransformerEmbedder.load(directory: directory, threads: threads, batchSize: batchSize)
+        let embedder = try SentenceTransformerEmbedder.load(directory: directory, threads: threads, batchSize: batchSize,
+                                                            precision: precision)
         // The configuration files and the weights' sizes: a different model or setting changes it.
         var hash = FNV1a64()
         let fileManager = FileManager.default
@@ -20,9 +24,11 @@ public struct LocalEmbeddingModel: Sendable {
             let size = (try? fileManager.attributesOfItem(atPath: directory.appendingPathComponent(name).path)[.size] as? NSNumber)?.intValue ?? 0
             hash.update(Data("\(name):\(size)".utf8))
         }
+        var settings = ["max_seq_length": String(embedder.maxSequenceLength)]
+        // Only when not the default, so float32 identities (and the caches keyed by them) stay as they were.
+        if precision != .float32 { settings["precision"] = precision.rawValue }
         let identity = EmbeddingModelIdentity(name: directory.lastPathComponent, fingerprint: hash.hex,
-                                              dimension: embedder.dimension,
-                                              settings: ["max_seq_length": String(embedder.maxSequenceLength)])
+                                              dimension: embedder.dimension, settings: settings)
         return LocalEmbeddingModel(embedder: embedder, identity: identity)
     }
 }

@@ -2,6 +2,7 @@
 //
 //   swift build -c release --scratch-path .build-bert
 //   .build-bert/release/bert-bench [model dir] [--texts 64] [--tokens 256] [--batch 32] [--threads 1,2] [--repeat 3]
+//                                  [--precision float32|bfloat16] [--no-gemm]
 //
 // The model directory defaults to $REASONIR_MODELS/all-MiniLM-L6-v2 (else ./models/all-MiniLM-L6-v2).
 // Inputs are synthetic token ids ([CLS] … [SEP], exactly --tokens long), so no tokenizer is needed.
@@ -19,6 +20,7 @@ struct Options {
     var threads = [1, 2]
     var repeats = 3
     var skipGemm = false
+    var precision = ComputePrecision.float32
 
     init(_ args: [String]) {
         let env = ProcessInfo.processInfo.environment["REASONIR_MODELS"] ?? "models"
@@ -37,6 +39,7 @@ struct Options {
             case "--threads": threads = value().split(separator: ",").map { Int($0)! }
             case "--repeat": repeats = Int(value())!
             case "--no-gemm": skipGemm = true
+            case "--precision": precision = ComputePrecision(rawValue: value()) ?? { fatalError("precision: float32 or bfloat16") }()
             case let a where !a.hasPrefix("--"): model = a
             default: fatalError("unknown option \(args[i])")
             }
@@ -118,7 +121,8 @@ guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("m
     print("\nno model at \(directory.path): pass a directory or set REASONIR_MODELS")
     exit(0)
 }
-let embedder = try SentenceTransformerEmbedder(directory: directory, tokenizer: NoTokenizer(), threads: 1, batchSize: options.batch)
+let embedder = try SentenceTransformerEmbedder(directory: directory, tokenizer: NoTokenizer(), threads: 1, batchSize: options.batch,
+                                               precision: options.precision)
 let config = embedder.encoder.config
 let T = min(options.tokens, embedder.maxSequenceLength)
 var seed: UInt64 = 42
@@ -130,7 +134,7 @@ let sequences: [[Int32]] = (0..<options.texts).map { _ in
 }
 let H = Double(config.hiddenSize), I = Double(config.intermediateSize), L = Double(T)
 let flopsPerText = Double(config.numHiddenLayers) * (2 * L * H * 3 * H + 2 * L * H * H + 4 * L * H * I + 4 * L * L * H)
-print(String(format: "\n%@: %d texts × %d tokens, batch %d, %.2f GFLOP per text", directory.lastPathComponent, options.texts, T, options.batch, flopsPerText / 1e9))
+print(String(format: "\n%@: %d texts × %d tokens, batch %d, %.2f GFLOP per text, %@", directory.lastPathComponent, options.texts, T, options.batch, flopsPerText / 1e9, options.precision.rawValue))
 for t in options.threads {
     for mode in t > 1 ? [DenseParallelism.threadPool, .openBLAS] : [.threadPool] {
         embedder.setThreadCount(t, denseParallelism: mode)

@@ -3,6 +3,7 @@ import Foundation
 import ReasonIR
 
 extension BM25Variant: ExpressibleByArgument {}
+extension ComputePrecision: ExpressibleByArgument {}
 extension EvaluationDataset.BRIGHTQueryField: ExpressibleByArgument {}
 
 /// Which retriever a command uses.

@@ -44,6 +44,9 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Threads (default: every core).")
     var threads: Int = defaultThreadCount
 
+    @Option(help: ArgumentHelp("float32, or bfloat16: dense products on bfloat16 inputs (faster on AVX512-BF16 CPUs, vectors slightly different).", valueName: "precision"))
+    var precision: ComputePrecision = .float32
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -65,7 +68,7 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LocalEmbeddingModel.load(model, threads: threads)
+            let loaded = try LocalEmbeddingModel.load(model, threads: threads, precision: precision)
             let all = try texts + (input.map(readInput) ?? [])
             let start = Date()
             let vectors = try loaded.embedder.embed(all, kind: query ? .query(instruction: instruction) : .document)
@@ -75,6 +78,7 @@ struct EmbedCommand: ParsableCommand {
                 let lengths = all.map { embedder.tokenizer.encode($0, addSpecialTokens: true, maxLength: embedder.maxSequenceLength).count }
                 let line = try JSONSerialization.data(withJSONObject: [
                     "texts": all.count, "seconds": seconds, "threads": threads, "lengths": lengths,
+                    "precision": precision.rawValue,
                     "max_seq_length": embedder.maxSequenceLength, "dimension": embedder.dimension])
                 warn(String(decoding: line, as: UTF8.self))
             }

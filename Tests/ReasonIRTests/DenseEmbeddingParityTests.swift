@@ -56,6 +56,30 @@ struct DenseEmbeddingParityTests {
         }
     }
 
+    /// `--precision bfloat16`: close to the float32 reference, not equal to it, and cached apart.
+    @Test func bfloat16PrecisionFromTheCommandLine() throws {
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: TestPaths.golden.appendingPathComponent("minilm_st.json")))
+        let result = try TestPaths.runCLI(["embed", "--model", "all-MiniLM-L6-v2", "--precision", "bfloat16", "--json"] + golden.texts,
+                                          environment: ["REASONIR_MODELS": TestPaths.models.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let printed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[Double]]
+        #expect(printed.count == golden.texts.count)
+        let cosines = zip(printed, golden.embeddings).map { cosine($0.map(Float.init), $1) }
+        #expect(cosines.allSatisfy { $0 >= 0.9999 }, "\(cosines)")
+        #expect(cosines.contains { $0 < 0.9999999 }, "bfloat16 gave float32 vectors")
+
+        let float32 = try LocalEmbeddingModel.load(TestPaths.miniLM.path, threads: 1)
+        let bfloat16 = try LocalEmbeddingModel.load(TestPaths.miniLM.path, threads: 1, precision: .bfloat16)
+        #expect(bfloat16.identity.settings["precision"] == "bfloat16")
+        #expect(float32.identity.settings["precision"] == nil, "float32 identities (and their caches) unchanged")
+        #expect(DenseIndexing.cacheKind(for: float32) != DenseIndexing.cacheKind(for: bfloat16))
+
+        let bad = try TestPaths.runCLI(["embed", "--model", "all-MiniLM-L6-v2", "--precision", "half", "x"],
+                                       environment: ["REASONIR_MODELS": TestPaths.models.path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("precision"), "\(bad.stderr)")
+    }
+
     @Test func anUnknownModelNameIsAClearError() throws {
         let result = try TestPaths.runCLI(["embed", "--model", "no-such-model", "x"])
         #expect(result.status != 0)

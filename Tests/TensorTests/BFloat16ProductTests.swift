@@ -1,0 +1,53 @@
+import CKernels
+import Testing
+import Tensor
+
+/// Rounds to bfloat16 (nearest, ties to even), as the kernels do, and widens back.
+private func bf16(_ x: Float) -> Float {
+    var bits = x.bitPattern
+    bits &+= 0x7fff &+ ((bits >> 16) & 1)
+    return Float(bitPattern: bits & 0xffff_0000)
+}
+
+@Suite(.serialized) struct BFloat16ProductTests {
+    /// Every edge: rows not a multiple of the 6-row kernel, columns not a multiple of the 64-column
+    /// panel, an odd inner dimension, one thread and several.
+    @Test(arguments: [(1, 1, 1), (5, 63, 7), (13, 64, 32), (37, 100, 33), (96, 130, 384), (101, 65, 1)])
+    func productEqualsRoundedInputsSummedExactly(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        var rng = TestRandom(seed: UInt64(m * 1000 + n * 10 + k))
+        let a = rng.floats(m * k), w = rng.floats(n * k)
+        let expected = naiveProduct(a.map(bf16), w.map(bf16), m: m, k: k, n: n, transposeB: true)
+        let weights = Matrix(rows: n, columns: k, values: w), input = Matrix(rows: m, columns: k, values: a)
+        let packed = BFloat16PackedMatrix(packing: weights.view)
+        for (portable, threads) in [(false, 1), (false, 2), (true, 1)] {
+            rk_bf16_force_portable(portable ? 1 : 0)
+            defer { rk_bf16_force_portable(0) }
+            let out = Matrix(rows: m, columns: n)
+            BFloat16Products.multiply(input.view, packed, into: out.mutableView,
+                                      scratch: BFloat16Scratch(), pool: ThreadPool(threadCount: threads))
+            var worst = 0.0
+            for i in 0..<(m * n) { worst = max(worst, abs(Double(out.storage[i]) - expected[i])) }
+            // Products of bfloat16 values are exact in float32; only the float32 sums round.
+            #expect(worst <= 1e-5 * Double(k).squareRoot(), "\(shape) portable \(portable) threads \(threads): max |diff| \(worst)")
+        }
+    }
+
+    @Test func roundingIsToNearestEven() {
+        // 1 + 2⁻⁸ is halfway between two bfloat16 values (ties to 1), 1 + 3·2⁻⁸ rounds up to even.
+        let inputs: [Float] = [1, 1 + 1 / 256, 1 + 3 / 256, -2.5, 3.0e38, 1e-40, .infinity]
+        for portable in [false, true] {
+            rk_bf16_force_portable(portable ? 1 : 0)
+            defer { rk_bf16_force_portable(0) }
+            var out = [UInt16](repeating: 0xffff, count: inputs.count + 1)
+            rk_bf16_round_rows(inputs, inputs.count, 1, inputs.count, &out, out.count)
+            for (i, x) in inputs.enumerated() {
+                #expect(Float(bitPattern: UInt32(out[i]) << 16) == bf16(x), "portable \(portable): \(x)")
+            }
+            #expect(out[inputs.count] == 0, "an odd row is padded with zero")
+            var nan = [UInt16](repeating: 0, count: 2)
+            rk_bf16_round_rows([Float.nan], 1, 1, 1, &nan, 2)
+            #expect(Float(bitPattern: UInt32(nan[0]) << 16).isNaN)
+        }
+    }
+}
