@@ -79,13 +79,16 @@ public final class BertWorkspace: @unchecked Sendable {
     var projected = Matrix(rows: 0, columns: 0)
     var intermediate = Matrix(rows: 0, columns: 0)
     var scores: [Matrix]
+    /// bfloat16 inputs of the dense products, and one per worker for attention's.
     let rounded = BFloat16Scratch()
+    let attentionRounded: [BFloat16Scratch]
 
     /// `threads`: how many threads the forward pass uses (the caller's included).
     public init(threads: Int = 1, denseParallelism: DenseParallelism = .threadPool) {
         pool = ThreadPool(threadCount: max(1, threads))
         self.denseParallelism = denseParallelism
         scores = (0..<max(1, threads)).map { _ in Matrix(rows: 0, columns: 0) }
+        attentionRounded = (0..<max(1, threads)).map { _ in BFloat16Scratch() }
     }
 
     public var threadCount: Int { pool.threadCount }
@@ -123,7 +126,8 @@ public final class BertEncoder: Sendable {
     public let layers: [BertLayerWeights]
     /// The weight-name prefix found in the file ("" for `BertModel`, "bert." for task heads).
     public let weightPrefix: String
-    /// How the dense products round their inputs; attention, LayerNorm and GELU stay in float32.
+    /// What the matrix products (dense layers and attention) round their inputs to; softmax, LayerNorm,
+    /// GELU and every sum stay in float32.
     public let precision: ComputePrecision
     private let packedLayers: [BertPackedLayer]
 
@@ -262,10 +266,11 @@ public final class BertEncoder: Sendable {
         let H = config.hiddenSize, heads = config.numAttentionHeads, d = config.headDimension
         let T = batch.sequenceLength
         let qkv = ws.qkv.mutableView, context = ws.context.mutableView
-        dense(ws.hidden.view, layer.qkvWeight.matrix, packed?.qkv, into: qkv, ws)
+        let qkvBias = layer.qkvBias.pointer
+        // bfloat16 products add the bias as they store; float32 ones leave it to the heads below.
+        dense(ws.hidden.view, layer.qkvWeight.matrix, packed?.qkv, bias: qkvBias, into: qkv, ws)
 
         let scale = 1 / Float(d).squareRoot()
-        let qkvBias = layer.qkvBias.pointer
         BLAS.threadCount = 1
         ws.pool.parallelFor(batch.batchSize * heads) { task, worker in
             let b = task / heads, h = task % heads
@@ -274,22 +279,33 @@ public final class BertEncoder: Sendable {
             let q = rows.columns((h * d)..<(h * d + d))
             let k = rows.columns((H + h * d)..<(H + h * d + d))
             let v = rows.columns((2 * H + h * d)..<(2 * H + h * d + d))
-            // The projection bias, added here where this task's slice is hot in cache.
-            Ops.addBias(q, qkvBias + h * d)
-            Ops.addBias(k, qkvBias + H + h * d)
-            Ops.addBias(v, qkvBias + 2 * H + h * d)
+            if packed == nil {
+                // The projection bias, added here where this task's slice is hot in cache.
+                Ops.addBias(q, qkvBias + h * d)
+                Ops.addBias(k, qkvBias + H + h * d)
+                Ops.addBias(v, qkvBias + 2 * H + h * d)
+            }
             let out = context.rows((b * T)..<(b * T + T)).columns((h * d)..<(h * d + d))
             if L < T { out.rows(L..<T).fill(0) }
             guard L > 0 else { return }
             let s = ws.scores[worker]
             let scores = MutableMatrixView(base: s.storage, rows: L, columns: L)
-            BLAS.gemm(q.view, k.view, transposeB: true, into: scores, alpha: scale)
+            let rounded = ws.attentionRounded[worker]
+            if packed != nil {
+                BFloat16Products.multiply(q.view, k.view, transposeB: true, into: scores, alpha: scale, scratch: rounded)
+            } else {
+                BLAS.gemm(q.view, k.view, transposeB: true, into: scores, alpha: scale)
+            }
             // Padding inside the sequence (a mask that is not a prefix) is excluded as a key.
             for t in 0..<L where !batch.isToken(b, t) {
                 for r in 0..<L { scores[r, t] = -.infinity }
             }
             Ops.softmaxRows(scores)
-            BLAS.gemm(scores.view, v.view, into: out.rows(0..<L))
+            if packed != nil {
+                BFloat16Products.multiply(scores.view, v.view, transposeB: false, into: out.rows(0..<L), scratch: rounded)
+            } else {
+                BLAS.gemm(scores.view, v.view, into: out.rows(0..<L))
+            }
         }
         dense(ws.context.view, layer.attentionOutputWeight.matrix, packed?.attentionOutput, into: ws.projected.mutableView, ws)
         Ops.addLayerNorm(into: ws.hidden.mutableView, ws.projected.view, bias: layer.attentionOutputBias.pointer,
@@ -310,9 +326,10 @@ public final class BertEncoder: Sendable {
 
     /// out = x · Wᵀ (W stored `[out, in]`), spread over the workspace's threads; in bfloat16 when
     /// `packed` (W's packed copy) is given.
-    private func dense(_ x: MatrixView, _ w: MatrixView, _ packed: BFloat16PackedMatrix?, into out: MutableMatrixView, _ ws: BertWorkspace) {
+    private func dense(_ x: MatrixView, _ w: MatrixView, _ packed: BFloat16PackedMatrix?, bias: UnsafePointer<Float>? = nil,
+                       into out: MutableMatrixView, _ ws: BertWorkspace) {
         if let packed {
-            BFloat16Products.multiply(x, packed, into: out, scratch: ws.rounded, pool: ws.pool)
+            BFloat16Products.multiply(x, packed, into: out, bias: bias, scratch: ws.rounded, pool: ws.pool)
             return
         }
         switch ws.denseParallelism {

@@ -51,3 +51,29 @@ private func bf16(_ x: Float) -> Float {
         }
     }
 }
+
+@Suite(.serialized) struct BFloat16OnTheFlyProductTests {
+    /// Attention's products: `x · bᵀ` (keys) and `x · b` (values), b packed per call, on every edge.
+    @Test(arguments: [(1, 1, 1), (7, 33, 5), (13, 64, 32), (70, 129, 32), (256, 32, 256), (9, 100, 63)])
+    func productsWithOperandsPackedPerCall(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        var rng = TestRandom(seed: UInt64(7 + m * 31 + n * 17 + k))
+        let x = rng.floats(m * k), keys = rng.floats(n * k), values = rng.floats(k * n)
+        let input = Matrix(rows: m, columns: k, values: x)
+        let keyMatrix = Matrix(rows: n, columns: k, values: keys), valueMatrix = Matrix(rows: k, columns: n, values: values)
+        let expectedT = naiveProduct(x.map(bf16), keys.map(bf16), m: m, k: k, n: n, transposeB: true)
+        let expected = naiveProduct(x.map(bf16), values.map(bf16), m: m, k: k, n: n, transposeB: false)
+        for portable in [false, true] {
+            rk_bf16_force_portable(portable ? 1 : 0)
+            defer { rk_bf16_force_portable(0) }
+            let scratch = BFloat16Scratch()
+            for (transposed, b, reference) in [(true, keyMatrix, expectedT), (false, valueMatrix, expected)] {
+                let out = Matrix(rows: m, columns: n)
+                BFloat16Products.multiply(input.view, b.view, transposeB: transposed, into: out.mutableView, alpha: 0.5, scratch: scratch)
+                var worst = 0.0
+                for i in 0..<(m * n) { worst = max(worst, abs(Double(out.storage[i]) - 0.5 * reference[i])) }
+                #expect(worst <= 1e-5 * Double(k).squareRoot(), "\(shape) transposeB \(transposed) portable \(portable): max |diff| \(worst)")
+            }
+        }
+    }
+}

@@ -26,14 +26,20 @@ size_t rk_bf16_packed_count(ptrdiff_t n, ptrdiff_t k);
 /// RK_BF16_PANEL rows, pairs of k interleaved, rounded to bfloat16. Missing rows and an odd last k are zero.
 void rk_bf16_pack(const float *w, ptrdiff_t ldw, ptrdiff_t n, ptrdiff_t k, uint16_t *packed);
 
+/// The same for Vᵀ: packs the `n` columns of V (`k` rows of at least `n` floats, `ldv` apart) as W's rows,
+/// so that A · Vᵀᵀ = A · V (attention's probabilities times values).
+void rk_bf16_pack_transposed(const float *v, ptrdiff_t ldv, ptrdiff_t n, ptrdiff_t k, uint16_t *packed);
+
 /// Rounds `rows` rows of `cols` floats to bfloat16: out[r][c] for c < cols, then a zero when cols is odd.
 /// Row strides are in elements.
 void rk_bf16_round_rows(const float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols, uint16_t *out, ptrdiff_t ldo);
 
-/// C[m][j] = Σ_k A[m][k] · W[j][k] for m < rows, j < n: A as `rk_bf16_round_rows` leaves it (`lda` ≥ k
-/// rounded up to even), W packed by `rk_bf16_pack`. Single-threaded: callers split rows over threads.
+/// C[m][j] = alpha · Σ_k A[m][k] · W[j][k] + bias[j] for m < rows, j < n: A as `rk_bf16_round_rows` leaves
+/// it (`lda` ≥ k rounded up to even), W packed by `rk_bf16_pack`; `bias` may be NULL. Single-threaded:
+/// callers split rows over threads.
 void rk_bf16_gemm_nt(const uint16_t *a, ptrdiff_t lda, const uint16_t *packed,
-                     ptrdiff_t rows, ptrdiff_t n, ptrdiff_t k, float *c, ptrdiff_t ldc);
+                     ptrdiff_t rows, ptrdiff_t n, ptrdiff_t k, float alpha, const float *bias,
+                     float *c, ptrdiff_t ldc);
 
 /// Tests: a non-zero value forces the portable path, 0 returns to automatic choice.
 void rk_bf16_force_portable(int on);
