@@ -207,31 +207,41 @@ static void gemm_portable(const uint16_t *a, ptrdiff_t lda, const uint16_t *pack
 static inline __attribute__((always_inline)) RB_AVX512BF16
 void micro_kernel(const int MR, const int NV, const uint16_t *a, ptrdiff_t lda, const uint16_t *panel, ptrdiff_t pairs,
                   __m512 alpha, const float *bias, float *c, ptrdiff_t ldc, ptrdiff_t columns, int accumulate) {
+    // Every loop over r and v unrolled in full, so the accumulators become registers (a loop left
+    // rolled here turned the zeroing into a memset of a stack array on every call).
     __m512 acc[12][4];
+#pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++)
+#pragma clang loop unroll(full)
         for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
     for (ptrdiff_t q = 0; q < pairs; q++) {
         const uint16_t *w = panel + q * RK_BF16_PANEL * 2;
         __m512bh b[4];
+#pragma clang loop unroll(full)
         for (int v = 0; v < NV; v++) b[v] = (__m512bh)_mm512_loadu_si512((const void *)(w + 32 * v));
+#pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             int32_t pair;
             memcpy(&pair, a + r * lda + 2 * q, sizeof pair);
             __m512bh x = (__m512bh)_mm512_set1_epi32(pair);
+#pragma clang loop unroll(full)
             for (int v = 0; v < NV; v++) acc[r][v] = _mm512_dpbf16_ps(acc[r][v], x, b[v]);
         }
     }
+#pragma clang loop unroll(full)
     for (int v = 0; v < NV; v++) {
         ptrdiff_t left = columns - 16 * v;
         if (left <= 0) break;
         __mmask16 mask = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
         if (accumulate) {  // a later block of k: add to what the earlier blocks stored
+#pragma clang loop unroll(full)
             for (int r = 0; r < MR; r++)
                 _mm512_mask_storeu_ps(c + r * ldc + 16 * v, mask,
                                       _mm512_fmadd_ps(acc[r][v], alpha, _mm512_maskz_loadu_ps(mask, c + r * ldc + 16 * v)));
             continue;
         }
         __m512 bv = bias ? _mm512_maskz_loadu_ps(mask, bias + 16 * v) : _mm512_setzero_ps();
+#pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) _mm512_mask_storeu_ps(c + r * ldc + 16 * v, mask, _mm512_fmadd_ps(acc[r][v], alpha, bv));
     }
 }

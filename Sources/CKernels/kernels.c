@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "rk_bf16.h"
 #include "rk_half.h"
 
 #include <math.h>
@@ -388,6 +389,93 @@ void rk_softmax_rows(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols) {
     }
 #endif
     for (ptrdiff_t r = 0; r < rows; r++) softmax_row_scalar(x + r * ldx, cols);
+}
+
+// ---------------------------------------------------------------- bfloat16 outputs
+
+// The bfloat16 mode's softmax and GELU write their results rounded for the next product, instead
+// of float32 that a separate pass would read back and round.
+#if RK_X86
+#define RK_AVX2_BF16 __attribute__((target("avx2,fma,avx512f,avx512vl,avx512bf16")))
+
+RK_AVX2_BF16 static inline void store_bf16x8(uint16_t *dst, __m256 v) {
+    _mm_storeu_si128((__m128i *)dst, (__m128i)_mm256_cvtneps_pbh(v));
+}
+
+RK_AVX2_BF16 static inline uint16_t round_bf16(float f) {
+    // The same rounding as the vector conversion (nearest, ties to even) through a one-lane vector.
+    __m128bh h = _mm_cvtneps_pbh(_mm_set_ss(f));
+    uint16_t out[8];
+    _mm_storeu_si128((__m128i *)out, (__m128i)h);
+    return out[0];
+}
+
+RK_AVX2_BF16 static void softmax_rows_bf16_avx2(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols,
+                                                 uint16_t *out, ptrdiff_t ldo) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        float *row = x + r * ldx;
+        uint16_t *dst = out + r * ldo;
+        ptrdiff_t i;
+        __m256 vm = _mm256_set1_ps(-INFINITY);
+        for (i = 0; i + 8 <= cols; i += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(row + i));
+        float m = hmax256(vm);
+        for (; i < cols; i++) m = fmaxf(m, row[i]);
+        if (m == -INFINITY) {
+            memset(dst, 0, (size_t)(cols + (cols & 1)) * sizeof(uint16_t));
+            continue;
+        }
+        __m256 vmax = _mm256_set1_ps(m);
+        __m256 vs = _mm256_setzero_ps();
+        for (i = 0; i + 8 <= cols; i += 8) {
+            __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(row + i), vmax));
+            _mm256_storeu_ps(row + i, e);
+            vs = _mm256_add_ps(vs, e);
+        }
+        float s = hsum256(vs);
+        for (; i < cols; i++) { row[i] = rk_exp(row[i] - m); s += row[i]; }
+        __m256 vinv = _mm256_set1_ps(1.0f / s);
+        float inv = 1.0f / s;
+        for (i = 0; i + 8 <= cols; i += 8) store_bf16x8(dst + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), vinv));
+        for (; i < cols; i++) dst[i] = round_bf16(row[i] * inv);
+        if (cols & 1) dst[cols] = 0;
+    }
+}
+
+RK_AVX2_BF16 static void bias_gelu_bf16_avx2(const float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t rows,
+                                              ptrdiff_t cols, int approx, uint16_t *out, ptrdiff_t ldo) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        const float *row = x + r * ldx;
+        uint16_t *dst = out + r * ldo;
+        ptrdiff_t c = 0;
+        for (; c + 8 <= cols; c += 8) {
+            __m256 v = _mm256_loadu_ps(row + c);
+            if (bias) v = _mm256_add_ps(v, _mm256_loadu_ps(bias + c));
+            store_bf16x8(dst + c, approx ? gelu_tanh256(v) : gelu_erf256(v));
+        }
+        for (; c < cols; c++) {
+            float v = row[c] + (bias ? bias[c] : 0.0f);
+            dst[c] = round_bf16(approx ? gelu_tanh_scalar(v) : gelu_erf_scalar(v));
+        }
+        if (cols & 1) dst[cols] = 0;
+    }
+}
+#endif
+
+void rk_softmax_rows_bf16(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols, uint16_t *out, ptrdiff_t ldo) {
+#if RK_X86
+    if (rk_simd_level() >= 1 && rk_bf16_native()) { softmax_rows_bf16_avx2(x, ldx, rows, cols, out, ldo); return; }
+#endif
+    rk_softmax_rows(x, ldx, rows, cols);
+    rk_bf16_round_rows(x, ldx, rows, cols, out, ldo);
+}
+
+void rk_bias_gelu_bf16(float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t rows, ptrdiff_t cols, int approximation,
+                       uint16_t *out, ptrdiff_t ldo) {
+#if RK_X86
+    if (rk_simd_level() >= 1 && rk_bf16_native()) { bias_gelu_bf16_avx2(x, ldx, bias, rows, cols, approximation, out, ldo); return; }
+#endif
+    rk_bias_gelu(x, ldx, bias, rows, cols, approximation);
+    rk_bf16_round_rows(x, ldx, rows, cols, out, ldo);
 }
 
 void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n) {

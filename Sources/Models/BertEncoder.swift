@@ -300,10 +300,12 @@ public final class BertEncoder: Sendable {
             for t in 0..<L where !batch.isToken(b, t) {
                 for r in 0..<L { scores[r, t] = -.infinity }
             }
-            Ops.softmaxRows(scores)
             if packed != nil {
-                BFloat16Products.multiply(scores.view, v.view, transposeB: false, into: out.rows(0..<L), scratch: rounded)
+                let probabilities = rounded.roundedRows(L, columns: L)
+                Ops.softmaxRows(scores, roundedInto: probabilities)
+                BFloat16Products.multiply(probabilities, v.view, transposeB: false, into: out.rows(0..<L), scratch: rounded)
             } else {
+                Ops.softmaxRows(scores)
                 BLAS.gemm(scores.view, v.view, into: out.rows(0..<L))
             }
         }
@@ -316,9 +318,17 @@ public final class BertEncoder: Sendable {
     /// hidden = LayerNorm(hidden + GELU(hidden · W1 + b1) · W2 + b2).
     func feedForwardBlock(_ layer: BertLayerWeights, packed: BertPackedLayer?, workspace ws: BertWorkspace) {
         dense(ws.hidden.view, layer.intermediateWeight.matrix, packed?.intermediate, into: ws.intermediate.mutableView, ws)
-        Ops.addBiasGELU(ws.intermediate.mutableView, bias: layer.intermediateBias.pointer,
-                        approximation: config.usesTanhGELU ? .tanh : .erf, pool: ws.pool)
-        dense(ws.intermediate.view, layer.outputWeight.matrix, packed?.output, into: ws.projected.mutableView, ws)
+        let approximation: GELUApproximation = config.usesTanhGELU ? .tanh : .erf
+        if let packed {
+            // GELU writes its output already rounded for the second product.
+            let rounded = ws.rounded.roundedRows(ws.intermediate.rows, columns: ws.intermediate.columns)
+            Ops.addBiasGELU(ws.intermediate.mutableView, bias: layer.intermediateBias.pointer, approximation: approximation,
+                            roundedInto: rounded, pool: ws.pool)
+            BFloat16Products.multiply(rounded, packed.output, into: ws.projected.mutableView, pool: ws.pool)
+        } else {
+            Ops.addBiasGELU(ws.intermediate.mutableView, bias: layer.intermediateBias.pointer, approximation: approximation, pool: ws.pool)
+            dense(ws.intermediate.view, layer.outputWeight.matrix, nil, into: ws.projected.mutableView, ws)
+        }
         Ops.addLayerNorm(into: ws.hidden.mutableView, ws.projected.view, bias: layer.outputBias.pointer,
                          residual: ws.hidden.view, gamma: layer.outputLayerNormWeight.pointer,
                          beta: layer.outputLayerNormBias.pointer, epsilon: config.layerNormEps, pool: ws.pool)

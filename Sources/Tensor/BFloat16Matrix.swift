@@ -43,6 +43,27 @@ public final class BFloat16Scratch: @unchecked Sendable {
     let packed = BFloat16Buffer()
 
     public init() {}
+
+    /// Room for `rows` rounded rows of `columns` values, for an operation that writes them directly
+    /// (``Ops/softmaxRows(_:roundedInto:)``, ``Ops/addBiasGELU(_:bias:approximation:roundedInto:pool:)``).
+    /// Valid until the scratch's next use.
+    public func roundedRows(_ rows: Int, columns: Int) -> BFloat16Rows {
+        let stride = (columns + 1) / 2 * 2
+        return BFloat16Rows(base: rounded.reserve(Swift.max(1, rows * stride)), rows: rows, columns: columns, rowStride: stride)
+    }
+}
+
+/// Rows of bfloat16 values (bit patterns), as the products take their left-hand side: an even row
+/// stride, a zero after an odd row.
+public struct BFloat16Rows: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<UInt16>
+    public let rows: Int
+    public let columns: Int
+    public let rowStride: Int
+
+    public func rows(_ range: Range<Int>) -> BFloat16Rows {
+        BFloat16Rows(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns, rowStride: rowStride)
+    }
 }
 
 public enum BFloat16Products {
@@ -55,25 +76,37 @@ public enum BFloat16Products {
                                 scratch: BFloat16Scratch, pool: ThreadPool?) {
         precondition(x.columns == w.columns, "bf16 product: inner dimensions \(x.columns) and \(w.columns) differ")
         precondition(out.rows == x.rows && out.columns == w.rows, "bf16 product: result is \(out.rows)×\(out.columns), expected \(x.rows)×\(w.rows)")
-        let m = x.rows, n = w.rows, k = x.columns
-        guard m > 0, n > 0 else { return }
-        let lda = (k + 1) / 2 * 2
-        let a = scratch.rounded.reserve(m * lda)
-        func part(_ rows: Range<Int>) {
-            let rounded = a + rows.lowerBound * lda
-            rk_bf16_round_rows(x.base + rows.lowerBound * x.rowStride, x.rowStride, rows.count, k, rounded, lda)
-            rk_bf16_gemm_nt(rounded, lda, w.packed, rows.count, n, k, alpha, bias,
-                            out.base + rows.lowerBound * out.rowStride, out.rowStride)
+        let rounded = scratch.roundedRows(x.rows, columns: x.columns)
+        splitRows(x.rows, pool) { rows in
+            let a = rounded.rows(rows)
+            rk_bf16_round_rows(x.base + rows.lowerBound * x.rowStride, x.rowStride, rows.count, x.columns, a.base, a.rowStride)
+            product(a, w, into: out.rows(rows), alpha: alpha, bias: bias)
         }
+    }
+
+    /// `out = alpha · a · round(W)ᵀ + bias` for rows already rounded, split by rows over `pool`.
+    public static func multiply(_ a: BFloat16Rows, _ w: BFloat16PackedMatrix, into out: MutableMatrixView,
+                                alpha: Float = 1, bias: UnsafePointer<Float>? = nil, pool: ThreadPool?) {
+        precondition(a.columns == w.columns, "bf16 product: inner dimensions \(a.columns) and \(w.columns) differ")
+        precondition(out.rows == a.rows && out.columns == w.rows, "bf16 product: result is \(out.rows)×\(out.columns), expected \(a.rows)×\(w.rows)")
+        splitRows(a.rows, pool) { rows in product(a.rows(rows), w, into: out.rows(rows), alpha: alpha, bias: bias) }
+    }
+
+    private static func product(_ a: BFloat16Rows, _ w: BFloat16PackedMatrix, into out: MutableMatrixView,
+                                alpha: Float, bias: UnsafePointer<Float>?) {
+        rk_bf16_gemm_nt(a.base, a.rowStride, w.packed, a.rows, w.rows, w.columns, alpha, bias, out.base, out.rowStride)
+    }
+
+    /// Runs `body` on blocks of a few dozen rows, handed out as threads free up (a busy core does not
+    /// hold the rest up); multiples of the kernel's 6 rows.
+    private static func splitRows(_ m: Int, _ pool: ThreadPool?, _ body: (Range<Int>) -> Void) {
+        guard m > 0 else { return }
         guard let pool, pool.threadCount > 1, m >= 12 * pool.threadCount else {
-            part(0..<m)
+            body(0..<m)
             return
         }
-        // Blocks of a few dozen rows, handed out as threads free up (a busy core does not hold the rest up).
         let block = Swift.max(48, (m + 4 * pool.threadCount - 1) / (4 * pool.threadCount) + 5) / 6 * 6
-        pool.parallelFor((m + block - 1) / block) { i, _ in
-            part((i * block)..<Swift.min(m, (i + 1) * block))
-        }
+        pool.parallelFor((m + block - 1) / block) { i, _ in body((i * block)..<Swift.min(m, (i + 1) * block)) }
     }
 }
 
@@ -83,20 +116,25 @@ extension BFloat16Products {
     /// for operands that change every call, such as attention's keys and values.
     public static func multiply(_ x: MatrixView, _ b: MatrixView, transposeB: Bool, into out: MutableMatrixView,
                                 alpha: Float = 1, scratch: BFloat16Scratch) {
-        let m = x.rows, k = x.columns
+        let a = scratch.roundedRows(x.rows, columns: x.columns)
+        rk_bf16_round_rows(x.base, x.rowStride, x.rows, x.columns, a.base, a.rowStride)
+        multiply(a, b, transposeB: transposeB, into: out, alpha: alpha, scratch: scratch)
+    }
+
+    /// The same for rows already rounded (they may live in `scratch`: only its packing buffer is used).
+    public static func multiply(_ a: BFloat16Rows, _ b: MatrixView, transposeB: Bool, into out: MutableMatrixView,
+                                alpha: Float = 1, scratch: BFloat16Scratch) {
+        let m = a.rows, k = a.columns
         let n = transposeB ? b.rows : b.columns
         precondition((transposeB ? b.columns : b.rows) == k, "bf16 product: inner dimensions differ")
         precondition(out.rows == m && out.columns == n, "bf16 product: result is \(out.rows)×\(out.columns), expected \(m)×\(n)")
         guard m > 0, n > 0 else { return }
-        let lda = (k + 1) / 2 * 2
-        let a = scratch.rounded.reserve(m * lda)
-        rk_bf16_round_rows(x.base, x.rowStride, m, k, a, lda)
         let packed = scratch.packed.reserve(rk_bf16_packed_count(n, k))
         if transposeB {
             rk_bf16_pack(b.base, b.rowStride, n, k, packed)
         } else {
             rk_bf16_pack_transposed(b.base, b.rowStride, n, k, packed)
         }
-        rk_bf16_gemm_nt(a, lda, packed, m, n, k, alpha, nil, out.base, out.rowStride)
+        rk_bf16_gemm_nt(a.base, a.rowStride, packed, m, n, k, alpha, nil, out.base, out.rowStride)
     }
 }

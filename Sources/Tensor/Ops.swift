@@ -45,6 +45,24 @@ public enum Ops {
         }
     }
 
+    /// `rounded = round(gelu(x + bias))` for a bfloat16 product that follows; `x` is left as scratch.
+    public static func addBiasGELU(_ x: MutableMatrixView, bias: UnsafePointer<Float>? = nil,
+                                   approximation: GELUApproximation = .erf, roundedInto rounded: BFloat16Rows,
+                                   pool: ThreadPool? = nil) {
+        precondition(rounded.rows == x.rows && rounded.columns == x.columns, "GELU: shape mismatch")
+        let mode: Int32 = approximation == .erf ? 0 : 1
+        forRowChunks(x.rows, x.columns, pool) { rows in
+            let part = x.rows(rows), out = rounded.rows(rows)
+            rk_bias_gelu_bf16(part.base, part.rowStride, bias, part.rows, part.columns, mode, out.base, out.rowStride)
+        }
+    }
+
+    /// `rounded = round(softmax(x))` row by row, for a bfloat16 product that follows; `x` is left as scratch.
+    public static func softmaxRows(_ x: MutableMatrixView, roundedInto rounded: BFloat16Rows) {
+        precondition(rounded.rows == x.rows && rounded.columns == x.columns, "softmax: shape mismatch")
+        rk_softmax_rows_bf16(x.base, x.rowStride, x.rows, x.columns, rounded.base, rounded.rowStride)
+    }
+
     /// Softmax over each row, in place (-inf entries give 0).
     public static func softmaxRows(_ x: MutableMatrixView, pool: ThreadPool? = nil) {
         forRowChunks(x.rows, x.columns, pool) { rows in

@@ -77,3 +77,43 @@ private func bf16(_ x: Float) -> Float {
         }
     }
 }
+
+@Suite(.serialized) struct BFloat16OutputTests {
+    /// Softmax and GELU that write bfloat16 give exactly the float32 operation's result, rounded.
+    @Test func softmaxAndGELUWriteTheirFloat32ResultsRounded() {
+        var rng = TestRandom(seed: 99)
+        let rows = 5, columns = 37  // odd: the padding zero is written too
+        var values = rng.floats(rows * columns, scale: 6)
+        values[3] = -.infinity
+        for c in 0..<columns { values[2 * columns + c] = -.infinity }  // a row that is all -inf
+        let bias = rng.floats(columns)
+        for portable in [false, true] {
+            rk_bf16_force_portable(portable ? 1 : 0)
+            defer { rk_bf16_force_portable(0) }
+            let scratch = BFloat16Scratch()
+            for operation in ["softmax", "gelu"] {
+                let reference = Matrix(rows: rows, columns: columns, values: values)
+                let input = Matrix(rows: rows, columns: columns, values: values)
+                let rounded = scratch.roundedRows(rows, columns: columns)
+                for i in 0..<(rows * rounded.rowStride) { rounded.base[i] = 0xffff }
+                if operation == "softmax" {
+                    Ops.softmaxRows(reference.mutableView)
+                    Ops.softmaxRows(input.mutableView, roundedInto: rounded)
+                } else {
+                    bias.withUnsafeBufferPointer { b in
+                        for r in 0..<rows { for c in 0..<columns where reference[r, c] == -.infinity { reference[r, c] = 0; input[r, c] = 0 } }
+                        Ops.addBiasGELU(reference.mutableView, bias: b.baseAddress)
+                        Ops.addBiasGELU(input.mutableView, bias: b.baseAddress, roundedInto: rounded)
+                    }
+                }
+                for r in 0..<rows {
+                    for c in 0..<columns {
+                        let got = Float(bitPattern: UInt32(rounded.base[r * rounded.rowStride + c]) << 16)
+                        #expect(got == bf16(reference[r, c]), "\(operation) portable \(portable) [\(r), \(c)]: \(got) vs \(reference[r, c])")
+                    }
+                    #expect(rounded.base[r * rounded.rowStride + columns] == 0, "\(operation): padding")
+                }
+            }
+        }
+    }
+}

@@ -46,6 +46,12 @@ void rk_add_layer_norm(float *out, ptrdiff_t ldo,
 /// becomes all 0.
 void rk_softmax_rows(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols);
 
+/// rk_softmax_rows and rk_bias_gelu whose results go, rounded to bfloat16, to `out` (rows `ldo` apart, a
+/// zero after an odd row, as rk_bf16_round_rows leaves them) for the next bfloat16 product; `x` is scratch.
+void rk_softmax_rows_bf16(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols, uint16_t *out, ptrdiff_t ldo);
+void rk_bias_gelu_bf16(float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t rows, ptrdiff_t cols, int approximation,
+                       uint16_t *out, ptrdiff_t ldo);
+
 /// IEEE half / bfloat16 (little-endian bit patterns) to float, exactly.
 void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n);
 void rk_bf16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n);
