@@ -335,7 +335,7 @@ public final class BertEncoder: Sendable {
     }
 
     /// out = x · Wᵀ (W stored `[out, in]`), spread over the workspace's threads; in bfloat16 when
-    /// `packed` (W's packed copy) is given.
+    /// `packed` (W's packed copy) is given, and then `+ bias` too (float32 callers add their bias later).
     private func dense(_ x: MatrixView, _ w: MatrixView, _ packed: BFloat16PackedMatrix?, bias: UnsafePointer<Float>? = nil,
                        into out: MutableMatrixView, _ ws: BertWorkspace) {
         if let packed {
