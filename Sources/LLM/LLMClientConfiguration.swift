@@ -103,7 +103,7 @@ public struct LLMClientConfiguration: Sendable {
         return url
     }
 
-    /// The full URL of an endpoint (`chat/completions`, `embeddings`).
+    /// The full URL of an endpoint (`chat/completions`, `completions`, `embeddings`).
     func endpoint(_ name: String) -> URL {
         baseURL.appendingPathComponent(name)
     }
@@ -114,7 +114,7 @@ public struct LLMClientConfiguration: Sendable {
 /// byte), `clientSeconds` the client's own work (encoding, hashing, the cache, decoding);
 /// waiting for a request slot and backing off between retries count in neither.
 public struct LLMStatistics: Sendable, Hashable {
-    /// Calls of `complete`, `streamCompletion` and `embed` that finished, from the cache or not.
+    /// Calls of `complete` (chat or text), `streamCompletion` and `embed` that finished, from the cache or not.
     public var calls = 0
     public var cacheHits = 0
     /// HTTP requests sent, retries included.

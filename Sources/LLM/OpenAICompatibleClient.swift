@@ -5,7 +5,8 @@ import NIOCore
 import NIOHTTP1
 
 /// A client of any server that speaks OpenAI's API (`/v1/chat/completions`, whole or streamed
-/// as server-sent events, and `/v1/embeddings`): llama.cpp's server, vLLM, OpenAI itself.
+/// as server-sent events, `/v1/completions` for raw text, and `/v1/embeddings`): llama.cpp's
+/// server, vLLM, OpenAI itself.
 ///
 /// - Retries connection errors, timeouts, HTTP 408, 429 and 5xx with exponential backoff
 ///   (`configuration.retry`), honouring `Retry-After`.
@@ -14,7 +15,7 @@ import NIOHTTP1
 ///   by the request's path and body; a streamed call and a whole call with the same request
 ///   share one entry. Only whole, decoded answers are stored.
 /// - Counts calls, cache hits, requests, retries and time (`statistics`).
-public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
+public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, RemoteEmbedder, Sendable {
     public let configuration: LLMClientConfiguration
     public let cache: ResponseCache?
     private let http: HTTPClient
@@ -61,27 +62,9 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
     // MARK: Chat
 
     public func complete(_ messages: [ChatMessage], options: ChatOptions = ChatOptions()) async throws -> ChatCompletion {
-        let start = ContinuousClock.now
-        var timing = Timing()
-        let url = configuration.endpoint("chat/completions")
-        do {
-            let body = try Self.encode(OpenAIWire.ChatRequest(model: configuration.model, messages: messages,
-                                                              options: options, stream: false))
-            let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: body)
-            if let cache, let data = cache.read(key: key), var completion = try? Self.decodeCompletion(data, url: url) {
-                completion.fromCache = true
-                record(start: start, timing: timing, cacheHit: true, usage: nil)
-                return completion
-            }
-            let data = try await send(url: url, body: body, timing: &timing)
-            let completion = try Self.decodeCompletion(data, url: url)
-            try cache?.write(key: key, path: url.path, response: data)
-            record(start: start, timing: timing, cacheHit: false, usage: completion.usage)
-            return completion
-        } catch {
-            record(start: start, timing: timing, failed: true)
-            throw error
-        }
+        try await call("chat/completions", OpenAIWire.GenerationRequest(model: configuration.model, messages: messages,
+                                                                         options: options, stream: false),
+                       decode: { try Self.decodeCompletion($0, url: $1) }, usage: \.usage, fromCache: { $0.fromCache = true })
     }
 
     public func streamCompletion(_ messages: [ChatMessage], options: ChatOptions = ChatOptions())
@@ -108,13 +91,13 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         do {
             // The cache key is the whole request's, so whole and streamed calls share entries.
             let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: try Self.encode(
-                OpenAIWire.ChatRequest(model: configuration.model, messages: messages, options: options, stream: false)))
+                OpenAIWire.GenerationRequest(model: configuration.model, messages: messages, options: options, stream: false)))
             if let cache, let data = cache.read(key: key), let completion = try? Self.decodeCompletion(data, url: url) {
                 yield(completion.content)
                 record(start: start, timing: timing, cacheHit: true, usage: nil)
                 return
             }
-            let body = try Self.encode(OpenAIWire.ChatRequest(model: configuration.model, messages: messages,
+            let body = try Self.encode(OpenAIWire.GenerationRequest(model: configuration.model, messages: messages,
                                                               options: options, stream: true))
             let result = try await sendStreaming(url: url, body: body, timing: &timing, yield: yield)
             let response = OpenAIWire.ChatResponse(
@@ -135,29 +118,51 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
 
     /// One vector per text, from `/v1/embeddings`, in the order of `texts`.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
+        try await call("embeddings", OpenAIWire.EmbeddingRequest(model: configuration.model, input: texts),
+                       decode: { try Self.decodeEmbeddings($0, count: texts.count, url: $1) }, usage: { _ in nil })
+    }
+
+    // MARK: Text completion
+
+    /// The continuation of `prompt` from `/v1/completions`: the text goes to the model as it is,
+    /// without the chat template (`ChatOptions.responseFormat` is passed on; llama.cpp and vLLM
+    /// honour it there too). Retried, bounded and cached as chat calls are; the cache key is the
+    /// path and the whole body, so a chat and a text call never share an entry.
+    public func complete(prompt: String, options: ChatOptions = ChatOptions()) async throws -> ChatCompletion {
+        try await call("completions", OpenAIWire.GenerationRequest(model: configuration.model, prompt: prompt,
+                                                                    options: options, stream: false),
+                       decode: { try Self.decodeCompletion($0, url: $1, text: true) }, usage: \.usage,
+                       fromCache: { $0.fromCache = true })
+    }
+
+    // MARK: Sending
+
+    /// One whole call: the cached answer when there is one, else `request` posted to `endpoint`
+    /// (retried, bounded). An answer is stored only after it decoded, so a broken one never is.
+    private func call<Answer>(_ endpoint: String, _ request: some Encodable,
+                              decode: (Data, URL) throws -> Answer, usage: (Answer) -> TokenUsage?,
+                              fromCache: (inout Answer) -> Void = { _ in }) async throws -> Answer {
         let start = ContinuousClock.now
         var timing = Timing()
-        let url = configuration.endpoint("embeddings")
+        let url = configuration.endpoint(endpoint)
         do {
-            let body = try Self.encode(OpenAIWire.EmbeddingRequest(model: configuration.model, input: texts))
+            let body = try Self.encode(request)
             let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: body)
-            if let cache, let data = cache.read(key: key),
-               let vectors = try? Self.decodeEmbeddings(data, count: texts.count, url: url) {
+            if let cache, let data = cache.read(key: key), var answer = try? decode(data, url) {
+                fromCache(&answer)
                 record(start: start, timing: timing, cacheHit: true, usage: nil)
-                return vectors
+                return answer
             }
             let data = try await send(url: url, body: body, timing: &timing)
-            let vectors = try Self.decodeEmbeddings(data, count: texts.count, url: url)
+            let answer = try decode(data, url)
             try cache?.write(key: key, path: url.path, response: data)
-            record(start: start, timing: timing, cacheHit: false, usage: nil)
-            return vectors
+            record(start: start, timing: timing, cacheHit: false, usage: usage(answer))
+            return answer
         } catch {
             record(start: start, timing: timing, failed: true)
             throw error
         }
     }
-
-    // MARK: Sending
 
     /// Where one call's time went, besides the client's own work.
     struct Timing {
@@ -377,13 +382,15 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
         return try encoder.encode(value)
     }
 
-    static func decodeCompletion(_ data: Data, url: URL) throws -> ChatCompletion {
+    /// A chat completion's answer, or with `text` a text completion's (`choices[0].text`).
+    static func decodeCompletion(_ data: Data, url: URL, text: Bool = false) throws -> ChatCompletion {
         let address = url.absoluteString
+        let kind = text ? "text completion" : "chat completion"
         let response: OpenAIWire.ChatResponse
         do {
             response = try JSONDecoder().decode(OpenAIWire.ChatResponse.self, from: data)
         } catch {
-            throw LLMError.malformedResponse(url: address, reason: "not a chat completion: \(Self.reason(error))",
+            throw LLMError.malformedResponse(url: address, reason: "not a \(kind): \(Self.reason(error))",
                                              body: LLMError.excerpt(data))
         }
         guard let choice = response.choices?.first else {
@@ -392,11 +399,20 @@ public final class OpenAICompatibleClient: ChatModel, RemoteEmbedder, Sendable {
             }
             throw LLMError.malformedResponse(url: address, reason: "no choices", body: LLMError.excerpt(data))
         }
-        guard let message = choice.message else {
-            throw LLMError.malformedResponse(url: address, reason: "the choice has no message", body: LLMError.excerpt(data))
+        let content: String
+        if text {
+            guard let generated = choice.text else {
+                throw LLMError.malformedResponse(url: address, reason: "the choice has no text", body: LLMError.excerpt(data))
+            }
+            content = generated
+        } else {
+            guard let message = choice.message else {
+                throw LLMError.malformedResponse(url: address, reason: "the choice has no message", body: LLMError.excerpt(data))
+            }
+            content = message.content ?? ""
         }
         return ChatCompletion(
-            content: message.content ?? "", finishReason: choice.finish_reason, model: response.model,
+            content: content, finishReason: choice.finish_reason, model: response.model,
             usage: response.usage.map { TokenUsage(promptTokens: $0.prompt_tokens ?? 0, completionTokens: $0.completion_tokens ?? 0) })
     }
 

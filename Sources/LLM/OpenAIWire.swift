@@ -1,8 +1,13 @@
-/// The JSON of the OpenAI chat-completions and embeddings APIs, as far as this client uses it.
+/// The JSON of the OpenAI chat-completions, completions and embeddings APIs, as far as this
+/// client uses it.
 enum OpenAIWire {
-    struct ChatRequest: Encodable {
+    /// A request of `/v1/chat/completions` (`messages`) or `/v1/completions` (`prompt`): the
+    /// same settings either way. Nil fields are left out, so a chat request encodes to the same
+    /// bytes as before `prompt` existed and keeps its cache key.
+    struct GenerationRequest: Encodable {
         var model: String?
-        var messages: [ChatMessage]
+        var messages: [ChatMessage]?
+        var prompt: String?
         var temperature: Double?
         var top_p: Double?
         var max_tokens: Int?
@@ -11,9 +16,10 @@ enum OpenAIWire {
         var stream: Bool?
         var response_format: ResponseFormat?
 
-        init(model: String?, messages: [ChatMessage], options: ChatOptions, stream: Bool) {
+        init(model: String?, messages: [ChatMessage]? = nil, prompt: String? = nil, options: ChatOptions, stream: Bool) {
             self.model = options.model ?? model
             self.messages = messages
+            self.prompt = prompt
             self.temperature = options.temperature
             self.top_p = options.topP
             self.max_tokens = options.maxTokens
@@ -64,7 +70,10 @@ enum OpenAIWire {
                 var content: String?
             }
             var index: Int?
+            /// A chat completion's answer.
             var message: Message?
+            /// A text completion's answer (`/v1/completions`).
+            var text: String?
             var finish_reason: String?
         }
         var id: String?

@@ -5,13 +5,19 @@ import Models
 import Tokenizers
 
 /// A local language model from one GGUF file: the Llama-family weights, the file's own tokenizer and
-/// chat template, and a generator; text in, text out (streamed).
+/// chat template, and a generator; text in, text out (streamed). It is also a `ChatModel` and a
+/// `TextCompletionModel` (LocalModelCompletions.swift).
 public final class LocalLanguageModel: @unchecked Sendable {
     public let model: LlamaModel
     public let tokenizer: ByteLevelBPETokenizer
     /// The file's chat template, when it is one we render (ChatML, Llama 3).
     public let chatTemplate: ChatTemplate?
     public let generator: LlamaGenerator
+    /// The file's name without `.gguf`: the `model` of every answer.
+    public let name: String
+    /// Where `complete` runs the engine: one call at a time (the generator has one cache), and
+    /// off Swift's few cooperative threads, which a long blocking call would hold up.
+    let engineQueue = DispatchQueue(label: "reasonir.local-language-model")
 
     public init(gguf url: URL, threads: Int = defaultThreadCount, contextLength: Int? = nil) throws {
         let file = try GGUFFile(url: url)
@@ -20,6 +26,7 @@ public final class LocalLanguageModel: @unchecked Sendable {
         tokenizer = try ByteLevelBPETokenizer(gguf: file)
         chatTemplate = try file.metadata.optional("tokenizer.chat_template", GGUFMetadata.string).flatMap(ChatTemplate.detect(jinja:))
         generator = try LlamaGenerator(model: model, threads: threads, contextLength: min(contextLength ?? 4096, config.maxPositionEmbeddings))
+        name = url.deletingPathExtension().lastPathComponent
     }
 
     /// The ids that end generation: the tokenizer's end-of-generation tokens and the template's end of turn.
@@ -31,28 +38,61 @@ public final class LocalLanguageModel: @unchecked Sendable {
     }
 
     /// Continues `prompt` (special-token text in it is parsed, as llama.cpp does for a string prompt).
-    /// `onText` receives the generated text piece by piece, stop tokens left out.
-    public func generate(prompt: String, sampling: SamplingParameters, maxTokens: Int,
+    /// `onText` receives the generated text piece by piece, stop tokens left out. Generation ends
+    /// before the first of the `stop` strings, which is left out of the text and never reaches
+    /// `onText` (text that could begin one is held back until it cannot); the result's `stop` is
+    /// then `.cancelled`.
+    public func generate(prompt: String, sampling: SamplingParameters, maxTokens: Int, stop: [String] = [],
                          onText: (String) -> Void = { _ in }) throws -> (text: String, result: GenerationResult) {
         let ids = tokenizer.encode(prompt, addSpecial: true, parseSpecial: true)
         let stops = stopTokens
+        let stop = stop.filter { !$0.isEmpty }
         var text = TextAssembler()
+        var delivered = 0  // characters of `text` handed to onText, when stop strings hold some back
+        var cut: String.Index?
+        func deliver(upTo end: Int) {
+            guard end > delivered else { return }
+            onText(String(text.text.dropFirst(delivered).prefix(end - delivered)))
+            delivered = end
+        }
+        func findStop() -> Bool {
+            cut = stop.compactMap { text.text.range(of: $0)?.lowerBound }.min()
+            return cut != nil
+        }
+        let holdBack = (stop.map(\.count).max() ?? 1) - 1
         let result = try generator.generate(prompt: ids, options: GenerationOptions(sampling: sampling, maxTokens: maxTokens, stopTokens: stops)) { id in
-            if !stops.contains(id) { text.append(tokenizer.decodeBytes([id], skipSpecial: true), onText) }
+            guard !stops.contains(id) else { return true }
+            if stop.isEmpty {
+                text.append(tokenizer.decodeBytes([id], skipSpecial: true), onText)
+                return true
+            }
+            text.append(tokenizer.decodeBytes([id], skipSpecial: true)) { _ in }
+            if findStop() { return false }
+            deliver(upTo: text.text.count - holdBack)
             return true
         }
-        text.finish(onText)
-        return (text.text, result)
+        if stop.isEmpty {
+            text.finish(onText)
+            return (text.text, result)
+        }
+        text.finish { _ in }
+        let whole = cut != nil || findStop() ? String(text.text[..<cut!]) : text.text
+        deliver(upTo: whole.count)
+        return (whole, result)
+    }
+
+    /// `messages` in the model's chat template, ready for `generate`.
+    public func chatPrompt(_ messages: [ChatMessage]) throws -> String {
+        guard let template = chatTemplate else {
+            throw LlamaError.invalidArgument("the model file has no chat template this engine renders (ChatML or Llama 3)")
+        }
+        return template.render(messages.map { ChatTurn(role: $0.role.rawValue, content: $0.content) })
     }
 
     /// The assistant's reply to `messages`, with the model's chat template.
     public func chat(_ messages: [ChatMessage], sampling: SamplingParameters, maxTokens: Int,
                      onText: (String) -> Void = { _ in }) throws -> (text: String, result: GenerationResult) {
-        guard let template = chatTemplate else {
-            throw LlamaError.invalidArgument("the model file has no chat template this engine renders (ChatML or Llama 3)")
-        }
-        let turns = messages.map { ChatTurn(role: $0.role.rawValue, content: $0.content) }
-        return try generate(prompt: template.render(turns), sampling: sampling, maxTokens: maxTokens, onText: onText)
+        try generate(prompt: chatPrompt(messages), sampling: sampling, maxTokens: maxTokens, onText: onText)
     }
 }
 

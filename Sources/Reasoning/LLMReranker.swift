@@ -4,7 +4,8 @@ import Retrieval
 
 /// LLM reranking as ReasonIR does it (`evaluation/bright/reranker.py`): each of a query's top
 /// `depth` documents (100 by default) is shown to the model on its own with a prompt asking for
-/// "Relevance score: X" on 0–5 (`RerankPrompt`). The score is X/5, −1 when what follows the
+/// "Relevance score: X" on 0–5 (`RerankPrompt`), as raw text or as a chat (`RerankLLM`; ReasonIR
+/// sends raw text). The score is X/5, −1 when what follows the
 /// marker is not a number, 0 when the marker is missing. The final score is
 /// `rerankWeight · llm + retrieverWeight · normalised retriever score` (0.5 and 0.5; see
 /// `ScoreNormalization` for the retriever's scale).
@@ -12,20 +13,21 @@ import Retrieval
 /// Documents below `depth` keep their order after the reranked ones, with scores below all of
 /// theirs (ReasonIR drops them; keeping them leaves recall at deeper cuts as the retriever had it).
 public struct LLMReranker: Sendable {
-    public var model: any ChatModel
+    public var model: RerankLLM
     public var prompt: RerankPrompt
     public var depth: Int
     public var rerankWeight: Double
     public var retrieverWeight: Double
     public var normalization: ScoreNormalization
-    /// ReasonIR samples at temperature 0.6, top-p 0.9, at most 32 tokens.
+    /// ReasonIR samples at temperature 0.6, top-p 0.9, at most 32 tokens (it also asks vLLM for
+    /// 10 log-probabilities, which it never reads).
     public var options: ChatOptions
     /// Scoring calls in flight at once (the client may bound requests further).
     public var maxConcurrentCalls: Int
     /// Documents longer than this many characters are cut before they go into the prompt.
     public var maxDocumentCharacters: Int?
 
-    public init(model: any ChatModel, prompt: RerankPrompt = .general, depth: Int = 100, rerankWeight: Double = 0.5,
+    public init(model: RerankLLM, prompt: RerankPrompt = .general, depth: Int = 100, rerankWeight: Double = 0.5,
                 retrieverWeight: Double = 0.5, normalization: ScoreNormalization = .minMax,
                 options: ChatOptions = ChatOptions(temperature: 0.6, topP: 0.9, maxTokens: 32),
                 maxConcurrentCalls: Int = 8, maxDocumentCharacters: Int? = nil) {
@@ -77,17 +79,17 @@ public struct LLMReranker: Sendable {
         return sawDigit ? Double(trimmed.hasSuffix(".") ? trimmed + "0" : trimmed) : nil
     }
 
-    /// The chat for one (query, document) pair: the prompt alone, as the user's message.
-    public func messages(query: String, document: String) -> [ChatMessage] {
+    /// The prompt for one (query, document) pair, the document cut to `maxDocumentCharacters`.
+    /// In the chat format it is the user's message, alone.
+    public func promptText(query: String, document: String) -> String {
         var text = document
         if let limit = maxDocumentCharacters, text.count > limit { text = String(text.prefix(limit)) }
-        return [.user(prompt.render(query: query, document: text))]
+        return prompt.render(query: query, document: text)
     }
 
     /// The LLM's score of one document for one query (see `relevance(from:)`).
     public func score(query: String, document: String) async throws -> Double {
-        let completion = try await model.complete(messages(query: query, document: document), options: options)
-        return Self.relevance(from: completion.content)
+        Self.relevance(from: try await model.answer(promptText(query: query, document: document), options: options))
     }
 
     /// Reranks each query's ranking. `documentText` gives a document's text by id.
@@ -111,9 +113,8 @@ public struct LLMReranker: Sendable {
         }
         let answers = try await boundedMap(jobs, limit: maxConcurrentCalls, progress: progress,
                                            task: "reranking (LLM)", unit: "calls") { [self] job in
-            let completion = try await model.complete(
-                messages(query: queries[job.query], document: documentText(job.documentID) ?? ""), options: options)
-            return completion.content
+            try await model.answer(promptText(query: queries[job.query], document: documentText(job.documentID) ?? ""),
+                                   options: options)
         }
         var llmScores = rankings.map { [Double](repeating: 0, count: min(depth, $0.count)) }
         var result = RerankResult()

@@ -37,9 +37,20 @@ public indirect enum FakeReply: Sendable {
 
     /// A chat completion whose message is `content`.
     public static func chat(_ content: String, finishReason: String = "stop", promptTokens: Int = 7, completionTokens: Int = 3) -> FakeReply {
+        answer(object: "chat.completion", choice: ["index": 0, "message": ["role": "assistant", "content": content],
+                                                   "finish_reason": finishReason],
+               promptTokens: promptTokens, completionTokens: completionTokens)
+    }
+
+    /// A text completion (`/v1/completions`) whose generated text is `text`.
+    public static func text(_ text: String, finishReason: String = "stop", promptTokens: Int = 7, completionTokens: Int = 3) -> FakeReply {
+        answer(object: "text_completion", choice: ["index": 0, "text": text, "finish_reason": finishReason],
+               promptTokens: promptTokens, completionTokens: completionTokens)
+    }
+
+    private static func answer(object: String, choice: [String: Any], promptTokens: Int, completionTokens: Int) -> FakeReply {
         let payload: [String: Any] = [
-            "id": "chatcmpl-fake", "object": "chat.completion", "model": "fake-model",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": finishReason]],
+            "id": "cmpl-fake", "object": object, "model": "fake-model", "choices": [choice],
             "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens, "total_tokens": promptTokens + completionTokens],
         ]
         let data = try! JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])

@@ -30,7 +30,8 @@ struct EvalCommand: AsyncParsableCommand {
 
             With an LLM (an OpenAI-compatible server; scripts/llm-server.sh starts a local one), \
             --rewrite rewrites each query first (BRIGHT) and --rerank rescores each query's top \
-            --rerank-depth documents (ReasonIR); progress and LLM call counts go to stderr, and \
+            --rerank-depth documents (ReasonIR), its prompts sent as raw text to /v1/completions as \
+            ReasonIR does (--rerank-format chat sends them as a chat); progress and LLM call counts go to stderr, and \
             answers are cached so an interrupted run resumes where it stopped:
                 reasonir eval ../shared/data/scifact --limit 50 --rerank --rerank-depth 20 --llm-url http://127.0.0.1:8080/v1
             """)
@@ -123,15 +124,16 @@ struct EvalCommand: AsyncParsableCommand {
             var result = try RetrievalEvaluation.evaluate(chosen, on: searched, depth: depth, progress: progress)
             if reasoning.rerank, let client {
                 let began = Date()
-                let reranker = reasoning.reranker(model: client, defaultPrompt: RerankPrompt.forTask(task ?? dataset.name),
+                let reranker = reasoning.reranker(client: client, defaultPrompt: RerankPrompt.forTask(task ?? dataset.name),
                                                   seed: llm.llmSeed, concurrency: llm.llmConcurrency)
                 let queries = reasoning.rerankQuery == .original ? dataset.queries : searched.queries
                 let (run, outcome) = try await RunReranking.rerank(result.run, queries: queries, reranker: reranker,
                                                                    dataset: dataset, progress: progress)
                 result.run = run
                 result.report = dataset.evaluate(run, depth: depth)
-                notes.append(String(format: "rerank: depth %d, prompt %@, %d calls in %.1fs (%d unparseable, %d without the marker)",
-                                    reranker.depth, reranker.prompt.rawValue, outcome.calls, Date().timeIntervalSince(began),
+                notes.append(String(format: "rerank: depth %d, prompt %@, format %@, %d calls in %.1fs (%d unparseable, %d without the marker)",
+                                    reranker.depth, reranker.prompt.rawValue, reranker.model.format.rawValue, outcome.calls,
+                                    Date().timeIntervalSince(began),
                                     outcome.unparseable, outcome.missingMarker))
                 reportLLM(client, quiet: quiet)
             }

@@ -4,6 +4,7 @@ import ReasonIR
 
 extension RerankPrompt: ExpressibleByArgument {}
 extension ScoreNormalization: ExpressibleByArgument {}
+extension RerankFormat: ExpressibleByArgument {}
 
 /// Where the LLM is and how to talk to it: shared by `rewrite` and `eval --rewrite/--rerank`.
 struct LLMOptions: ParsableArguments {

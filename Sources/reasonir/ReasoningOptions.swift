@@ -23,6 +23,11 @@ struct ReasoningOptions: ParsableArguments {
     @Option(help: "Documents reranked per query (ReasonIR: 100).")
     var rerankDepth = 100
 
+    // Raw by default because ReasonIR's reranker hands its prompts to vLLM's `LLM.generate`,
+    // which applies no chat template; chat is for servers without /v1/completions.
+    @Option(help: "How rerank prompts reach the LLM: raw (text to continue, /v1/completions, no chat template: ReasonIR's) or chat (the user's message, /v1/chat/completions).")
+    var rerankFormat: RerankFormat = .raw
+
     @Option(help: "The rerank prompt (default: by --task or the dataset's folder name, else general).")
     var rerankPrompt: RerankPrompt?
 
@@ -48,8 +53,9 @@ struct ReasoningOptions: ParsableArguments {
         if let rerankMaxChars, rerankMaxChars < 1 { throw ValidationError("--rerank-max-chars must be at least 1.") }
     }
 
-    func reranker(model: any ChatModel, defaultPrompt: RerankPrompt, seed: Int?, concurrency: Int) -> LLMReranker {
-        LLMReranker(model: model, prompt: rerankPrompt ?? defaultPrompt, depth: rerankDepth, rerankWeight: rerankWeight,
+    /// The reranker on `client`, in the chosen format.
+    func reranker(client: OpenAICompatibleClient, defaultPrompt: RerankPrompt, seed: Int?, concurrency: Int) -> LLMReranker {
+        LLMReranker(model: rerankFormat == .raw ? .raw(client) : .chat(client), prompt: rerankPrompt ?? defaultPrompt, depth: rerankDepth, rerankWeight: rerankWeight,
                     retrieverWeight: retrieverWeight, normalization: rerankNormalization,
                     options: ChatOptions(temperature: 0.6, topP: 0.9, maxTokens: 32, seed: seed),
                     maxConcurrentCalls: concurrency, maxDocumentCharacters: rerankMaxChars)

@@ -42,14 +42,15 @@ import Testing
         try await server.stop()
     }
 
-    @Test func retriesHTTP500ThenSucceeds() async throws {
+    @Test(arguments: CompletionEndpoint.allCases)
+    func retriesHTTP500ThenSucceeds(endpoint: CompletionEndpoint) async throws {
         let server = try await FakeOpenAIServer.start { _, number in
-            number < 2 ? .status(500, "{\"error\":{\"message\":\"overloaded\"}}") : .chat("third time")
+            number < 2 ? .status(500, "{\"error\":{\"message\":\"overloaded\"}}") : endpoint.reply("third time")
         }
         let client = try TestSupport.client(server)
-        let completion = try await client.complete([.user("q")])
+        let completion = try await endpoint.ask(client, "q")
         #expect(completion.content == "third time")
-        #expect(server.requestCount == 3)
+        #expect(server.requests.map(\.path) == Array(repeating: endpoint.path, count: 3))
         let statistics = client.statistics
         #expect(statistics.requests == 3 && statistics.retries == 2 && statistics.calls == 1 && statistics.failures == 0)
         try await server.stop()
@@ -130,23 +131,39 @@ import Testing
         try await server.stop()
     }
 
-    @Test(arguments: [
-        ("{\"choices\": [", "not a chat completion"),
-        ("<html>Bad Gateway</html>", "not a chat completion"),
+    @Test(arguments: CompletionEndpoint.allCases, [
+        ("{\"choices\": [", "not a "),
+        ("<html>Bad Gateway</html>", "not a "),
         ("{\"object\":\"chat.completion\",\"choices\":[]}", "no choices"),
     ])
-    func malformedJSONIsAnErrorAndNeverCached(body: String, reason: String) async throws {
+    func malformedJSONIsAnErrorAndNeverCached(endpoint: CompletionEndpoint, answer: (body: String, reason: String)) async throws {
+        let (body, reason) = answer
         let cacheDirectory = TestSupport.temporaryDirectory()
         let server = try await FakeOpenAIServer.start { _, _ in .ok(body) }
         let client = try TestSupport.client(server, cache: cacheDirectory)
-        let error = try await #require(throws: LLMError.self) { try await client.complete([.user("q")]) }
-        guard case .malformedResponse(_, let said, let excerpt) = error else { Issue.record("got \(error)"); return }
-        #expect(said.contains(reason))
+        let error = try await #require(throws: LLMError.self) { try await endpoint.ask(client, "q") }
+        guard case .malformedResponse(let url, let said, let excerpt) = error else { Issue.record("got \(error)"); return }
+        #expect(url == server.baseURL + "/" + endpoint.rawValue)
+        #expect(said.hasPrefix(reason == "not a " ? reason + endpoint.answerName : reason), "\(said)")
         #expect(excerpt == body)
         #expect(server.requestCount == 1, "a malformed answer is not retried")
         #expect(ResponseCache(directory: cacheDirectory).entryCount() == 0)
-        _ = try? await client.complete([.user("q")])
+        _ = try? await endpoint.ask(client, "q")
         #expect(server.requestCount == 2, "nothing was cached, so the server is asked again")
+        try await server.stop()
+    }
+
+    /// A chat answer to a text call lacks `text`, a text answer to a chat call lacks `message`:
+    /// both are malformed, not an empty answer.
+    @Test(arguments: CompletionEndpoint.allCases)
+    func anAnswerOfTheOtherEndpointIsMalformed(endpoint: CompletionEndpoint) async throws {
+        let other: CompletionEndpoint = endpoint == .chat ? .text : .chat
+        let server = try await FakeOpenAIServer.start { _, _ in other.reply("Relevance score: 4.") }
+        let client = try TestSupport.client(server, cache: TestSupport.temporaryDirectory())
+        let error = try await #require(throws: LLMError.self) { try await endpoint.ask(client, "q") }
+        guard case .malformedResponse(_, let said, _) = error else { Issue.record("got \(error)"); return }
+        #expect(said == (endpoint == .chat ? "the choice has no message" : "the choice has no text"))
+        #expect(client.cache?.entryCount() == 0)
         try await server.stop()
     }
 
@@ -251,18 +268,19 @@ import Testing
 @Suite struct CacheResumeTests {
     /// A run of 12 calls breaks off at its 7th answer (the server starts failing for good);
     /// the rerun against a healthy server asks only for the calls that had not finished.
-    @Test func rerunAfterAFailedRunAsksOnlyForWhatIsMissing() async throws {
+    @Test(arguments: CompletionEndpoint.allCases)
+    func rerunAfterAFailedRunAsksOnlyForWhatIsMissing(endpoint: CompletionEndpoint) async throws {
         let cacheDirectory = TestSupport.temporaryDirectory()
         let prompts = (0..<12).map { "query \($0)" }
         let failing = try await FakeOpenAIServer.start { request, _ in
-            let content = ((request.json["messages"] as? [[String: String]])?.last?["content"]) ?? ""
-            return Int(content.split(separator: " ").last ?? "") ?? 0 >= 6 ? .status(500, "crashed") : .chat("answer to \(content)")
+            let content = CompletionEndpoint.prompt(of: request)
+            return Int(content.split(separator: " ").last ?? "") ?? 0 >= 6 ? .status(500, "crashed") : endpoint.reply("answer to \(content)")
         }
         let first = try TestSupport.client(failing, retry: .none, cache: cacheDirectory, concurrency: 1)
         var answered = 0
         do {
             for prompt in prompts {
-                _ = try await first.complete([.user(prompt)])
+                _ = try await endpoint.ask(first, prompt)
                 answered += 1
             }
             Issue.record("the run should have failed")
@@ -272,11 +290,11 @@ import Testing
         try await failing.stop()
 
         let healthy = try await FakeOpenAIServer.start { request, _ in
-            .chat("answer to \(((request.json["messages"] as? [[String: String]])?.last?["content"]) ?? "")")
+            endpoint.reply("answer to \(CompletionEndpoint.prompt(of: request))")
         }
         let second = try TestSupport.client(healthy, cache: cacheDirectory)
         for prompt in prompts {
-            #expect(try await second.complete([.user(prompt)]).content == "answer to \(prompt)")
+            #expect(try await endpoint.ask(second, prompt).content == "answer to \(prompt)")
         }
         #expect(healthy.requestCount == 6)
         #expect(second.statistics.cacheHits == 6)

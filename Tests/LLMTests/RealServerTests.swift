@@ -32,6 +32,24 @@ struct RealServerTests {
         #expect(completion.finishReason == "length")
     }
 
+    /// `/v1/completions` continues the text as it is: llama.cpp's greedy next token after these
+    /// words (our engine's too: LanguageModelCLITests), and no chat template around them.
+    @Test func completesRawTextWithoutTheChatTemplate() async throws {
+        let client = try client(cache: TestSupport.temporaryDirectory())
+        let prompt = "The capital of France is"
+        let options = ChatOptions(temperature: 0, maxTokens: 1)
+        let completion = try await client.complete(prompt: prompt, options: options)
+        #expect(completion.content == " Paris")
+        #expect(completion.finishReason == "length")
+        let raw = try #require(completion.usage)
+        let chat = try #require(try await client.complete([.user(prompt)], options: options).usage)
+        // SmolLM2's template adds a default system turn and role markers: dozens of tokens.
+        #expect(raw.promptTokens <= 8 && chat.promptTokens > raw.promptTokens + 10, "raw \(raw), chat \(chat)")
+        let again = try await client.complete(prompt: prompt, options: options)
+        #expect(again.fromCache && again.content == completion.content)
+        #expect(client.statistics.requests == 2)
+    }
+
     @Test func streamsPiecesAndCachesTheWhole() async throws {
         let cacheDirectory = TestSupport.temporaryDirectory()
         let client = try client(cache: cacheDirectory)

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 @testable import LLM
 
 enum TestSupport {
@@ -37,3 +38,32 @@ enum TestSupport {
 
 let realServerMissing = "REASONIR_LLM_URL is not set: start the llama.cpp server with `scripts/llm-server.sh start` "
     + "and export the URL it prints (scripts/test.sh does both)"
+
+/// The two ways the client asks for a completion, so that one fault test covers both endpoints.
+enum CompletionEndpoint: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case chat = "chat/completions"
+    case text = "completions"
+
+    var testDescription: String { rawValue }
+    var path: String { "/v1/" + rawValue }
+    /// What the client names the answer in its errors.
+    var answerName: String { self == .chat ? "chat completion" : "text completion" }
+
+    func ask(_ client: OpenAICompatibleClient, _ prompt: String, options: ChatOptions = ChatOptions()) async throws -> ChatCompletion {
+        switch self {
+        case .chat: return try await client.complete([.user(prompt)], options: options)
+        case .text: return try await client.complete(prompt: prompt, options: options)
+        }
+    }
+
+    /// The server's answer with `content`, in this endpoint's shape.
+    func reply(_ content: String) -> FakeReply {
+        self == .chat ? .chat(content) : .text(content)
+    }
+
+    /// The prompt a request carries: the last message's content, or the raw prompt.
+    static func prompt(of request: RecordedRequest) -> String {
+        let json = request.json
+        return (json["messages"] as? [[String: String]])?.last?["content"] ?? json["prompt"] as? String ?? ""
+    }
+}

@@ -155,18 +155,20 @@ import Testing
 @Suite struct ResponseFormatTests {
     @Test func aSchemaGoesOutAsOpenAIsResponseFormat() throws {
         let schema = JSONSchema.object(fields: [("query", .string), ("tags", .array(of: .string))])
-        let request = OpenAIWire.ChatRequest(model: nil, messages: [.user("hi")],
-                                             options: ChatOptions(responseFormat: .jsonSchema(name: "pair", schema: schema)),
-                                             stream: false)
+        let request = OpenAIWire.GenerationRequest(model: nil, messages: [.user("hi")],
+                                                   options: ChatOptions(responseFormat: .jsonSchema(name: "pair", schema: schema)),
+                                                   stream: false)
         let json = String(decoding: try OpenAICompatibleClient.encode(request), as: UTF8.self)
         #expect(json.contains(#""response_format":{"json_schema":{"name":"pair","schema":{"additionalProperties":false,"#
                               + #""properties":{"query":{"type":"string"},"tags":{"items":{"type":"string"},"type":"array"}},"#
                               + #""required":["query","tags"],"type":"object"},"strict":true},"type":"json_schema"}"#))
         let plain = String(decoding: try OpenAICompatibleClient.encode(
-            OpenAIWire.ChatRequest(model: nil, messages: [.user("hi")], options: ChatOptions(), stream: false)), as: UTF8.self)
+            OpenAIWire.GenerationRequest(model: nil, messages: [.user("hi")], options: ChatOptions(), stream: false)), as: UTF8.self)
         #expect(!plain.contains("response_format"), "no format: the request (and its cache key) is as before")
+        // A chat request has no `prompt` field, so its bytes and cache key are those of before text completions.
+        #expect(plain == #"{"messages":[{"content":"hi","role":"user"}]}"#)
         let object = String(decoding: try OpenAICompatibleClient.encode(
-            OpenAIWire.ChatRequest(model: nil, messages: [], options: ChatOptions(responseFormat: .jsonObject), stream: false)), as: UTF8.self)
+            OpenAIWire.GenerationRequest(model: nil, messages: [], options: ChatOptions(responseFormat: .jsonObject), stream: false)), as: UTF8.self)
         #expect(object.contains(#""response_format":{"type":"json_object"}"#))
     }
 }

@@ -36,7 +36,7 @@ private struct OracleChatModel: ChatModel {
         for query in dataset.queries {
             relevant[query.text] = Set(dataset.qrels[query.id]!.filter { $0.value > 0 }.keys.compactMap { texts[$0] })
         }
-        let reranker = LLMReranker(model: OracleChatModel(relevant: relevant), prompt: .general, depth: 10,
+        let reranker = LLMReranker(model: .chat(OracleChatModel(relevant: relevant)), prompt: .general, depth: 10,
                                    rerankWeight: 1, retrieverWeight: 0.001)
         let (run, outcome) = try await RunReranking.rerank(retrieved.run, queries: dataset.queries, reranker: reranker,
                                                            dataset: dataset)

@@ -4,8 +4,9 @@ import Retrieval
 import Testing
 @testable import Reasoning
 
-/// A chat model that answers from a script and counts calls and how many ran at once.
-final class ScriptedChatModel: ChatModel {
+/// A model that answers from a script, as a chat or raw text, and counts calls, how many ran at
+/// once, and the raw prompts it got.
+final class ScriptedChatModel: ChatModel, TextCompletionModel {
     private let answer: @Sendable ([ChatMessage]) -> String
     private let delay: Duration
     private let counters = Counters()
@@ -15,6 +16,8 @@ final class ScriptedChatModel: ChatModel {
         var inFlight = 0
         var maxInFlight = 0
         var lastOptions: ChatOptions?
+        var rawPrompts: [String] = []
+        func raw(_ prompt: String) { rawPrompts.append(prompt) }
         func begin(_ options: ChatOptions) {
             calls += 1
             inFlight += 1
@@ -36,9 +39,16 @@ final class ScriptedChatModel: ChatModel {
         return ChatCompletion(content: answer(messages))
     }
 
+    /// A raw prompt is answered as if it were the one user message.
+    func complete(prompt: String, options: ChatOptions) async throws -> ChatCompletion {
+        await counters.raw(prompt)
+        return try await complete([.user(prompt)], options: options)
+    }
+
     var calls: Int { get async { await counters.calls } }
     var maxInFlight: Int { get async { await counters.maxInFlight } }
     var lastOptions: ChatOptions? { get async { await counters.lastOptions } }
+    var rawPrompts: [String] { get async { await counters.rawPrompts } }
 }
 
 @Suite struct RelevanceParsingTests {
@@ -87,7 +97,7 @@ final class ScriptedChatModel: ChatModel {
     func reranker(_ normalization: ScoreNormalization = .minMax, rerankWeight: Double = 0.5, retrieverWeight: Double = 0.5)
         -> LLMReranker
     {
-        LLMReranker(model: ScriptedChatModel { _ in "" }, depth: 3, rerankWeight: rerankWeight, retrieverWeight: retrieverWeight,
+        LLMReranker(model: .chat(ScriptedChatModel { _ in "" }), depth: 3, rerankWeight: rerankWeight, retrieverWeight: retrieverWeight,
                     normalization: normalization)
     }
 
@@ -141,7 +151,7 @@ final class ScriptedChatModel: ChatModel {
     }
 
     @Test func reranksTheTopAndCountsAnswers() async throws {
-        let reranker = LLMReranker(model: Self.model, depth: 3, maxConcurrentCalls: 2)
+        let reranker = LLMReranker(model: .chat(Self.model), depth: 3, maxConcurrentCalls: 2)
         let ranking = [ScoredDocument(id: "d2", score: 9), ScoredDocument(id: "d4", score: 8),
                        ScoredDocument(id: "d1", score: 7), ScoredDocument(id: "d3", score: 6)]
         let result = try await reranker.rerank(queries: ["cats?"], rankings: [ranking],
@@ -157,7 +167,7 @@ final class ScriptedChatModel: ChatModel {
 
     @Test func manyQueriesAtBoundedConcurrency() async throws {
         let model = ScriptedChatModel(delay: .milliseconds(10)) { _ in "Relevance score: 3." }
-        let reranker = LLMReranker(model: model, depth: 4, maxConcurrentCalls: 3)
+        let reranker = LLMReranker(model: .chat(model), depth: 4, maxConcurrentCalls: 3)
         let ranking = Self.documents.keys.sorted().enumerated().map { ScoredDocument(id: $1, score: Double(10 - $0)) }
         let result = try await reranker.rerank(queries: Array(repeating: "q", count: 5), rankings: Array(repeating: ranking, count: 5),
                                                documentText: { Self.documents[$0] })
@@ -167,13 +177,29 @@ final class ScriptedChatModel: ChatModel {
         #expect(result.rankings.allSatisfy { $0.map(\.id) == ranking.map(\.id) })
     }
 
+    /// ReasonIR's way: the prompt goes out as the whole raw text, nothing around it, and the
+    /// answer is read as in the chat format.
+    @Test func rawFormatSendsThePromptTextAlone() async throws {
+        let model = ScriptedChatModel { messages in
+            messages.last!.content.hasSuffix("<start_document>\nabout cats\n<end_document>\n") ? "Relevance score: 5." : "Relevance score: 1."
+        }
+        let reranker = LLMReranker(model: .raw(model), prompt: .general, depth: 2, rerankWeight: 1, retrieverWeight: 0,
+                                   maxConcurrentCalls: 1)
+        #expect(reranker.model.format == .raw)
+        let ranking = [ScoredDocument(id: "d2", score: 2), ScoredDocument(id: "d1", score: 1)]
+        let result = try await reranker.rerank(queries: ["cats?"], rankings: [ranking], documentText: { Self.documents[$0] })
+        #expect(await model.rawPrompts == ["d2", "d1"].map { RerankPrompt.general.render(query: "cats?", document: Self.documents[$0]!) })
+        #expect(result.llmScores[0] == ["d1": 1, "d2": 0.2])
+        #expect(result.rankings[0].map(\.id) == ["d1", "d2"])
+    }
+
     @Test func longDocumentsAreCut() {
-        let reranker = LLMReranker(model: Self.model, maxDocumentCharacters: 5)
-        #expect(reranker.messages(query: "q", document: "0123456789").last!.content.contains("<start_document>\n01234\n<end_document>"))
+        let reranker = LLMReranker(model: .chat(Self.model), maxDocumentCharacters: 5)
+        #expect(reranker.promptText(query: "q", document: "0123456789").contains("<start_document>\n01234\n<end_document>"))
     }
 
     @Test func aDocumentMissingFromTheCorpusIsAnError() async {
-        let reranker = LLMReranker(model: Self.model, depth: 2)
+        let reranker = LLMReranker(model: .chat(Self.model), depth: 2)
         await #expect(throws: ReasoningError.missingDocument(id: "nope")) {
             try await reranker.rerank(queries: ["q"], rankings: [[ScoredDocument(id: "nope", score: 1)]], documentText: { _ in nil })
         }
@@ -185,7 +211,7 @@ final class ScriptedChatModel: ChatModel {
                 throw LLMError.httpStatus(url: "http://x/v1/chat/completions", status: 500, body: "", attempts: 5)
             }
         }
-        let reranker = LLMReranker(model: Failing())
+        let reranker = LLMReranker(model: .chat(Failing()))
         await #expect(throws: LLMError.self) {
             try await reranker.rerank(query: "q", ranking: [ScoredDocument(id: "d1", score: 1)], documentText: { Self.documents[$0] })
         }
