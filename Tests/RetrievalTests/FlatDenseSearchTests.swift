@@ -100,7 +100,7 @@ struct FlatDenseSearchTests {
         #expect(try index.search(query, k: 50)[0].count == 20)
         let excluded = try index.search(query, k: 2, excluding: [["doc5"]])[0]
         #expect(excluded.map(\.id) == ["doc9", "doc14"])
-        #expect(throws: DenseIndexError.self) { try index.search([1, 2, 3], k: 1) }
+        #expect(throws: VectorIndexError.self) { try index.search([1, 2, 3], k: 1) }
     }
 
     @Test("distance kernels: SIMD and scalar paths equal a Double reference", arguments: [false, true])

@@ -72,13 +72,13 @@ public final class DenseIndexBuilder {
     /// disk, and counted for a resume, when this returns.
     public func append(ids batchIDs: [String], vectors batch: [Float]) throws {
         guard batch.count == batchIDs.count * model.dimension else {
-            throw DenseIndexError.wrongDimension(expected: model.dimension,
+            throw VectorIndexError.wrongDimension(expected: model.dimension,
                                                  found: batchIDs.isEmpty ? 0 : batch.count / batchIDs.count)
         }
         for (row, id) in batchIDs.enumerated() {
-            guard seenIDs.insert(id).inserted else { throw DenseIndexError.duplicateDocumentID(id) }
+            guard seenIDs.insert(id).inserted else { throw VectorIndexError.duplicateDocumentID(id) }
             let start = row * model.dimension
-            guard batch[start..<(start + model.dimension)].allSatisfy(\.isFinite) else { throw DenseIndexError.notFinite(id: id) }
+            guard batch[start..<(start + model.dimension)].allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: id) }
         }
         var records = Data()
         for id in batchIDs {

@@ -46,32 +46,3 @@ public struct DenseManifest: Codable, Sendable, Equatable {
     public var vectorChecksum: String
     public var source: CorpusFingerprint?
 }
-
-public enum DenseIndexError: Error, CustomStringConvertible, Equatable {
-    case notAnIndex(path: String)
-    case otherFormatVersion(path: String, found: Int, expected: Int)
-    case corrupt(path: String, reason: String)
-    case modelMismatch(path: String, found: String, expected: String)
-    case wrongDimension(expected: Int, found: Int)
-    case notFinite(id: String)
-    case duplicateDocumentID(String)
-
-    public var description: String {
-        switch self {
-        case .notAnIndex(let path):
-            return "\(path) is not a dense index (no readable \(DenseIndexFormat.manifestFile) of format \(DenseIndexFormat.name))"
-        case .otherFormatVersion(let path, let found, let expected):
-            return "\(path) holds a dense index of format version \(found); this reasonir reads version \(expected). Rebuild it."
-        case .corrupt(let path, let reason):
-            return "\(path): damaged dense index: \(reason). Rebuild it."
-        case .modelMismatch(let path, let found, let expected):
-            return "\(path) was built with model \(found), not \(expected): its vectors are not comparable"
-        case .wrongDimension(let expected, let found):
-            return "vector of dimension \(found) given to an index of dimension \(expected)"
-        case .notFinite(let id):
-            return "the vector of document \"\(id)\" has a NaN or infinite value"
-        case .duplicateDocumentID(let id):
-            return "document id \"\(id)\" occurs more than once"
-        }
-    }
-}

@@ -19,25 +19,19 @@ public final class FlatDenseIndex: Sendable {
     /// Opens the index; with `model`, refuses an index made by another model.
     public init(directory: URL, model: EmbeddingModelIdentity? = nil) throws {
         self.directory = directory
-        switch ManifestFile.read(DenseManifest.self, in: directory, format: DenseIndexFormat.name, version: DenseIndexFormat.version) {
-        case .success(let read): manifest = read
-        case .failure(.notThisFormat): throw DenseIndexError.notAnIndex(path: directory.path)
-        case .failure(.otherVersion(let found)):
-            throw DenseIndexError.otherFormatVersion(path: directory.path, found: found, expected: DenseIndexFormat.version)
-        case .failure(.unreadable(let reason)):
-            throw DenseIndexError.corrupt(path: directory.appendingPathComponent(ManifestFile.name).path, reason: reason)
-        }
+        manifest = try VectorIndexError.readManifest(DenseManifest.self, in: directory, format: DenseIndexFormat.name,
+                                                     version: DenseIndexFormat.version)
         if let model, model != manifest.model {
-            throw DenseIndexError.modelMismatch(path: directory.path, found: "\(manifest.model.name) (\(manifest.model.fingerprint))",
-                                                expected: "\(model.name) (\(model.fingerprint))")
+            throw VectorIndexError.modelMismatch(path: directory.path, found: "\(manifest.model.name) (\(manifest.model.fingerprint))",
+                                                 expected: "\(model.name) (\(model.fingerprint))")
         }
         vectorsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.vectorsFile).path)
         idsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.idsFile).path)
         guard vectorsFile.size == manifest.vectorBytes, manifest.vectorBytes == manifest.count * manifest.dimension * 4 else {
-            throw DenseIndexError.corrupt(path: vectorsFile.path, reason: "size is \(vectorsFile.size) bytes, expected \(manifest.count * manifest.dimension * 4)")
+            throw VectorIndexError.corrupt(path: vectorsFile.path, reason: "size is \(vectorsFile.size) bytes, expected \(manifest.count * manifest.dimension * 4)")
         }
         guard idsFile.size >= 8 * (manifest.count + 1), idOffset(manifest.count) == idsFile.size - 8 * (manifest.count + 1) else {
-            throw DenseIndexError.corrupt(path: idsFile.path, reason: "the id table does not match \(manifest.count) documents")
+            throw VectorIndexError.corrupt(path: idsFile.path, reason: "the id table does not match \(manifest.count) documents")
         }
     }
 
@@ -64,7 +58,7 @@ public final class FlatDenseIndex: Sendable {
         var checksum = FNV1a64()
         checksum.update(vectorsFile.bytes)
         guard checksum.hex == manifest.vectorChecksum else {
-            throw DenseIndexError.corrupt(path: vectorsFile.path, reason: "checksum mismatch")
+            throw VectorIndexError.corrupt(path: vectorsFile.path, reason: "checksum mismatch")
         }
     }
 
@@ -78,11 +72,11 @@ public final class FlatDenseIndex: Sendable {
     public func search(_ queries: [Float], k: Int, excluding: [Set<String>]? = nil,
                        blockSize: Int = 1024, threads: Int = defaultThreadCount) throws -> [[ScoredDocument]] {
         guard queries.count % dimension == 0 else {
-            throw DenseIndexError.wrongDimension(expected: dimension, found: queries.count)
+            throw VectorIndexError.wrongDimension(expected: dimension, found: queries.count)
         }
         let queryCount = queries.count / dimension
         guard queryCount > 0, count > 0, k > 0 else { return Array(repeating: [], count: queryCount) }
-        guard queries.allSatisfy(\.isFinite) else { throw DenseIndexError.notFinite(id: "<query>") }
+        guard queries.allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: "<query>") }
         let excludedIndexes: [Set<Int>] = excluding.map { lists in
             let wanted = Set(lists.flatMap { $0 })
             var map: [String: Int] = [:]

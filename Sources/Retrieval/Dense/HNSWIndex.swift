@@ -54,9 +54,9 @@ public final class HNSWIndex: @unchecked Sendable {
     public convenience init(dimension: Int, parameters: HNSWParameters = HNSWParameters(),
                             model: EmbeddingModelIdentity? = nil, source: CorpusFingerprint? = nil) throws {
         try parameters.validate()
-        guard dimension >= 1 else { throw HNSWIndexError.invalidParameter("dimension must be at least 1, not \(dimension)") }
+        guard dimension >= 1 else { throw VectorIndexError.invalidParameter("dimension must be at least 1, not \(dimension)") }
         if let model, model.dimension != dimension {
-            throw HNSWIndexError.wrongDimension(expected: model.dimension, found: dimension)
+            throw VectorIndexError.wrongDimension(expected: model.dimension, found: dimension)
         }
         self.init(graph: HNSWGraph(dimension: dimension, parameters: parameters), documentIDs: HNSWDocumentIDs(),
                   model: model, source: source, directory: nil, manifest: nil)
@@ -77,13 +77,13 @@ public final class HNSWIndex: @unchecked Sendable {
     public static func build(from flat: FlatDenseIndex, parameters: HNSWParameters = HNSWParameters(),
                              threads: Int = 1, progress: any ProgressReporter = SilentProgress()) throws -> HNSWIndex {
         try parameters.validate()
-        guard flat.count < Int(UInt32.max) else { throw HNSWIndexError.tooManyNodes(flat.count) }
+        guard flat.count < Int(UInt32.max) else { throw VectorIndexError.tooManyNodes(flat.count) }
         let dimension = flat.dimension
         let graph = HNSWGraph(dimension: dimension, parameters: parameters)
         var ids = HNSWDocumentIDs()
         for i in 0..<flat.count {
             let id = flat.documentID(at: i)
-            guard flat.vector(at: i).allSatisfy(\.isFinite) else { throw HNSWIndexError.notFinite(id: id) }
+            guard flat.vector(at: i).allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: id) }
             ids.append(id)
         }
         if flat.count > 0 {
@@ -93,7 +93,7 @@ public final class HNSWIndex: @unchecked Sendable {
                               directory: nil, manifest: nil)
         var seen = Set<String>(minimumCapacity: flat.count)
         for i in 0..<flat.count where !seen.insert(ids.id(at: i)).inserted {
-            throw HNSWIndexError.duplicateDocumentID(ids.id(at: i))
+            throw VectorIndexError.duplicateDocumentID(ids.id(at: i))
         }
         let range = graph.appendNodes(nil, count: flat.count)
         index.link(range, threads: threads, progress: progress)
@@ -136,18 +136,18 @@ public final class HNSWIndex: @unchecked Sendable {
     public func add(ids: [String], vectors: [Float], threads: Int = 1,
                     progress: any ProgressReporter = SilentProgress()) throws {
         guard vectors.count == ids.count * dimension else {
-            throw HNSWIndexError.wrongDimension(expected: dimension, found: ids.isEmpty ? vectors.count : vectors.count / ids.count)
+            throw VectorIndexError.wrongDimension(expected: dimension, found: ids.isEmpty ? vectors.count : vectors.count / ids.count)
         }
         if ids.isEmpty { return }
         try rwLock.write {
-            guard graph.count + ids.count < Int(UInt32.max) else { throw HNSWIndexError.tooManyNodes(graph.count + ids.count) }
+            guard graph.count + ids.count < Int(UInt32.max) else { throw VectorIndexError.tooManyNodes(graph.count + ids.count) }
             var map = positionMap()
             var batch = Set<String>(minimumCapacity: ids.count)
             for (row, id) in ids.enumerated() {
-                if let node = map[id], !graph.isDeleted(node) { throw HNSWIndexError.duplicateDocumentID(id) }
-                guard batch.insert(id).inserted else { throw HNSWIndexError.duplicateDocumentID(id) }
+                if let node = map[id], !graph.isDeleted(node) { throw VectorIndexError.duplicateDocumentID(id) }
+                guard batch.insert(id).inserted else { throw VectorIndexError.duplicateDocumentID(id) }
                 let start = row * dimension
-                for i in start..<(start + dimension) where !vectors[i].isFinite { throw HNSWIndexError.notFinite(id: id) }
+                for i in start..<(start + dimension) where !vectors[i].isFinite { throw VectorIndexError.notFinite(id: id) }
             }
             graph.makeOwned()
             let range = vectors.withUnsafeBufferPointer { graph.appendNodes($0.baseAddress!, count: ids.count) }
@@ -168,7 +168,7 @@ public final class HNSWIndex: @unchecked Sendable {
         try rwLock.write {
             let map = positionMap()
             let nodes = try ids.map { id in
-                guard let node = map[id] else { throw HNSWIndexError.unknownDocumentID(id) }
+                guard let node = map[id] else { throw VectorIndexError.unknownDocumentID(id) }
                 return node
             }
             return nodes.reduce(0) { $0 + (graph.markDeleted($1) ? 1 : 0) }
@@ -213,11 +213,11 @@ public final class HNSWIndex: @unchecked Sendable {
     /// As ``search(_:k:efSearch:threads:)``, by node position: no id strings are made.
     public func searchPositions(_ queries: [Float], k: Int, efSearch: Int? = nil, threads: Int = 1) throws -> [[Hit]] {
         guard queries.count % dimension == 0 else {
-            throw HNSWIndexError.wrongDimension(expected: dimension, found: queries.count)
+            throw VectorIndexError.wrongDimension(expected: dimension, found: queries.count)
         }
-        guard k >= 0 else { throw HNSWIndexError.invalidParameter("k must not be negative, not \(k)") }
-        if let efSearch, efSearch < 1 { throw HNSWIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
-        for value in queries where !value.isFinite { throw HNSWIndexError.notFinite(id: "<query>") }
+        guard k >= 0 else { throw VectorIndexError.invalidParameter("k must not be negative, not \(k)") }
+        if let efSearch, efSearch < 1 { throw VectorIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
+        for value in queries where !value.isFinite { throw VectorIndexError.notFinite(id: "<query>") }
         let queryCount = queries.count / dimension
         if queryCount == 0 { return [] }
         return rwLock.read {

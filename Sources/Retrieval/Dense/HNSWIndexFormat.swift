@@ -34,9 +34,9 @@ public struct HNSWParameters: Codable, Sendable, Hashable {
     public var maxLinks0: Int { 2 * m }
 
     func validate() throws {
-        guard (2...255).contains(m) else { throw HNSWIndexError.invalidParameter("m must be in 2...255, not \(m)") }
-        guard efConstruction >= 1 else { throw HNSWIndexError.invalidParameter("efConstruction must be at least 1, not \(efConstruction)") }
-        guard efSearch >= 1 else { throw HNSWIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
+        guard (2...255).contains(m) else { throw VectorIndexError.invalidParameter("m must be in 2...255, not \(m)") }
+        guard efConstruction >= 1 else { throw VectorIndexError.invalidParameter("efConstruction must be at least 1, not \(efConstruction)") }
+        guard efSearch >= 1 else { throw VectorIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
     }
 }
 
@@ -85,45 +85,4 @@ public struct HNSWManifest: Codable, Sendable, Equatable {
     /// UInt32 values in `links-upper.u32`.
     public var upperLinkValues: Int
     public var files: [String: HNSWFileInfo]
-}
-
-public enum HNSWIndexError: Error, CustomStringConvertible, Equatable {
-    case notAnIndex(path: String)
-    case otherFormatVersion(path: String, found: Int, expected: Int)
-    case corrupt(path: String, reason: String)
-    case modelMismatch(path: String, found: String, expected: String)
-    case wrongDimension(expected: Int, found: Int)
-    case notFinite(id: String)
-    case duplicateDocumentID(String)
-    case unknownDocumentID(String)
-    case invalidParameter(String)
-    case tooManyNodes(Int)
-    case cannotWrite(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .notAnIndex(let path):
-            return "\(path) is not an HNSW index (no readable \(HNSWIndexFormat.manifestFile) of format \(HNSWIndexFormat.name))"
-        case .otherFormatVersion(let path, let found, let expected):
-            return "\(path) holds an HNSW index of format version \(found); this reasonir reads version \(expected). Rebuild it."
-        case .corrupt(let path, let reason):
-            return "\(path): damaged HNSW index: \(reason). Rebuild it."
-        case .modelMismatch(let path, let found, let expected):
-            return "\(path) was built with model \(found), not \(expected): its vectors are not comparable"
-        case .wrongDimension(let expected, let found):
-            return "vectors of dimension \(expected) expected, got \(found) values per vector (or in all)"
-        case .notFinite(let id):
-            return "the vector of \"\(id)\" has a NaN or infinite value"
-        case .duplicateDocumentID(let id):
-            return "document id \"\(id)\" occurs more than once"
-        case .unknownDocumentID(let id):
-            return "no document \"\(id)\" in the index"
-        case .invalidParameter(let message):
-            return "invalid HNSW parameter: \(message)"
-        case .tooManyNodes(let count):
-            return "\(count) nodes do not fit an HNSW index (at most \(Int(UInt32.max) - 1))"
-        case .cannotWrite(let path, let reason):
-            return "cannot write \(path): \(reason)"
-        }
-    }
 }
