@@ -22,17 +22,8 @@ struct FlatDenseSearchTests {
         for q in 0..<40 {
             let reference = VectorTestData.bruteForce(vectors, dimension: dimension,
                                                       query: queries[(q * dimension)..<((q + 1) * dimension)], k: k + 1)
-            let got = results[q]
-            #expect(got.count == k)
-            for (rank, hit) in got.enumerated() {
-                #expect(abs(hit.score - reference[rank].score) < 1e-5, "query \(q) rank \(rank)")
-                // Ids must agree unless two reference scores are within float rounding of each other.
-                let gapBefore = rank == 0 ? 1.0 : reference[rank - 1].score - reference[rank].score
-                let gapAfter = reference[rank].score - reference[rank + 1].score
-                if gapBefore > 1e-5 && gapAfter > 1e-5 {
-                    #expect(hit.id == ids[reference[rank].position], "query \(q) rank \(rank)")
-                }
-            }
+            #expect(results[q].count == k)
+            VectorTestData.expectMatches(results[q], reference, ids: ids, "query \(q)")
         }
     }
 

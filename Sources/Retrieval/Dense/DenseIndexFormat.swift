@@ -2,7 +2,8 @@ import Foundation
 
 /// The on-disk layout of an exact (flat) dense index directory:
 /// - `manifest.json`: format and version, the embedding model's identity, counts, checksum, corpus;
-/// - `vectors.f32`: `count × dimension` little-endian Float32, row-major, read in place via mmap;
+/// - `vectors.f32` or `vectors.f16`: `count × dimension` little-endian Float32 or IEEE Float16
+///   (the manifest's `vectorType`), row-major, read in place via mmap;
 /// - `ids.bin`: UInt64 offsets[count+1], then the ids' UTF-8 bytes.
 ///
 /// While building, the directory is `<name>.partial` with `progress.json`; vectors and ids are
@@ -11,7 +12,8 @@ public enum DenseIndexFormat {
     public static let name = "reasonir.dense-flat"
     public static let version = 1
     public static let manifestFile = "manifest.json"
-    public static let vectorsFile = "vectors.f32"
+    /// The vectors' file of a Float32 index (``VectorType/vectorsFile`` names both).
+    public static let vectorsFile = VectorType.f32.vectorsFile
     public static let idsFile = "ids.bin"
     static let progressFile = "progress.json"
     static let idRecordsFile = "ids.records"
@@ -42,7 +44,13 @@ public struct DenseManifest: Codable, Sendable, Equatable {
     public var count: Int
     public var dimension: Int
     public var vectorBytes: Int
-    /// FNV-1a 64 of `vectors.f32`, hex.
+    /// FNV-1a 64 of the vectors' file, hex.
     public var vectorChecksum: String
     public var source: CorpusFingerprint?
+    /// How the vectors are stored; absent in manifests written before Float16 (Float32 then), so
+    /// those directories open unchanged and the format version stays 1.
+    public var vectorType: VectorType?
+
+    /// The stored vector type (Float32 when the manifest does not say).
+    public var storedType: VectorType { vectorType ?? .f32 }
 }

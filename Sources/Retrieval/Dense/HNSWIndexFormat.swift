@@ -43,7 +43,8 @@ public struct HNSWParameters: Codable, Sendable, Hashable {
 /// The on-disk layout of an HNSW index directory. Every array is little-endian, starts at offset 0
 /// of its own file and is read in place through mmap:
 /// - `manifest.json`: format name and version, parameters, counts, entry point, files' sizes and checksums;
-/// - `vectors.f32`: `count × dimension` Float32, row-major (the same layout as a flat index);
+/// - `vectors.f32` or `vectors.f16`: `count × dimension` Float32 or Float16 (the manifest's
+///   `vectorType`), row-major (the same layout as a flat index);
 /// - `links0.u32`: layer 0, `count` blocks of `1 + 2m` UInt32: the number of links, then the links;
 /// - `nodes.u32`: per node two UInt32: its top layer, and where its upper-layer blocks start in `links-upper.u32`;
 /// - `links-upper.u32`: per node of top layer L ≥ 1, L blocks of `1 + m` UInt32 (layers 1...L);
@@ -53,13 +54,16 @@ public enum HNSWIndexFormat {
     public static let name = "reasonir.dense-hnsw"
     public static let version = 1
     public static let manifestFile = "manifest.json"
-    public static let vectorsFile = "vectors.f32"
+    /// The vectors' file of a Float32 index (``VectorType/vectorsFile`` names both).
+    public static let vectorsFile = VectorType.f32.vectorsFile
     public static let links0File = "links0.u32"
     public static let nodesFile = "nodes.u32"
     public static let upperLinksFile = "links-upper.u32"
     public static let deletedFile = "deleted.u8"
     public static let idsFile = "ids.bin"
-    static let dataFiles = [vectorsFile, links0File, nodesFile, upperLinksFile, deletedFile, idsFile]
+    static func dataFiles(_ vectorType: VectorType) -> [String] {
+        [vectorType.vectorsFile, links0File, nodesFile, upperLinksFile, deletedFile, idsFile]
+    }
     /// Node levels are capped here; with m ≥ 2 a level above it has probability below 2⁻⁶³.
     static let maxLevelCap = 63
 }
@@ -85,4 +89,10 @@ public struct HNSWManifest: Codable, Sendable, Equatable {
     /// UInt32 values in `links-upper.u32`.
     public var upperLinkValues: Int
     public var files: [String: HNSWFileInfo]
+    /// How the vectors are stored; absent before Float16 (Float32 then), so those directories
+    /// open unchanged and the format version stays 1.
+    public var vectorType: VectorType?
+
+    /// The stored vector type (Float32 when the manifest does not say).
+    public var storedType: VectorType { vectorType ?? .f32 }
 }

@@ -24,7 +24,7 @@ extension HNSWIndex {
                     files[name] = try writeRaw(temporary.appendingPathComponent(name),
                                                UnsafeRawBufferPointer(start: bytes > 0 ? pointer : nil, count: bytes))
                 }
-                try put(HNSWIndexFormat.vectorsFile, g.vectors.base, g.count * g.dimension * 4)
+                try put(g.vectorType.vectorsFile, g.vectors.base, g.count * g.rowBytes)
                 try put(HNSWIndexFormat.links0File, g.links0.base, g.count * g.stride0 * 4)
                 try put(HNSWIndexFormat.nodesFile, g.nodes.base, g.count * 2 * 4)
                 try put(HNSWIndexFormat.upperLinksFile, g.upper.base, g.upperUsed * 4)
@@ -37,7 +37,7 @@ extension HNSWIndex {
                                            model: model, source: source, dimension: dimension, count: g.count,
                                            deletedCount: g.deletedCount, parameters: parameters,
                                            entryPoint: Int(g.entryPoint), maxLevel: g.maxLevel,
-                                           upperLinkValues: g.upperUsed, files: files)
+                                           upperLinkValues: g.upperUsed, files: files, vectorType: g.vectorType)
                 // The manifest last: a directory without one is not an index.
                 try ManifestFile.write(written, in: temporary)
                 manifest = written
@@ -65,7 +65,7 @@ extension HNSWIndex {
     /// Recomputes the checksums of the files this index was opened from.
     public func verify() throws {
         guard let directory, let manifest = openedManifest else { return }
-        for name in HNSWIndexFormat.dataFiles {
+        for name in HNSWIndexFormat.dataFiles(manifest.storedType) {
             let file = try HNSWIndex.map(directory, name, manifest: manifest, expectedBytes: nil)
             var checksum = FNV1a64()
             checksum.update(file.bytes)
@@ -110,10 +110,10 @@ extension HNSWIndex {
             throw corrupt("the model's dimension \(model.dimension) is not the index's \(manifest.dimension)")
         }
         let n = manifest.count, d = manifest.dimension
-        let graph = HNSWGraph(dimension: d, parameters: p)
-        let (vectorBytes, overflow) = n.multipliedReportingOverflow(by: d * 4)
+        let graph = HNSWGraph(dimension: d, parameters: p, vectorType: manifest.storedType)
+        let (vectorBytes, overflow) = n.multipliedReportingOverflow(by: graph.rowBytes)
         guard !overflow else { throw corrupt("impossible counts in the manifest") }
-        let vectors = try map(directory, HNSWIndexFormat.vectorsFile, manifest: manifest, expectedBytes: vectorBytes)
+        let vectors = try map(directory, manifest.storedType.vectorsFile, manifest: manifest, expectedBytes: vectorBytes)
         let links0 = try map(directory, HNSWIndexFormat.links0File, manifest: manifest, expectedBytes: n * graph.stride0 * 4)
         let nodes = try map(directory, HNSWIndexFormat.nodesFile, manifest: manifest, expectedBytes: n * 8)
         let upper = try map(directory, HNSWIndexFormat.upperLinksFile, manifest: manifest,
@@ -179,7 +179,8 @@ extension HNSWIndex {
             throw corrupt("\(deletedCount) tombstones, the manifest says \(manifest.deletedCount)")
         }
         if n > 0 {
-            graph.vectors = HNSWArray(borrowing: vectors.bytes.baseAddress?.assumingMemoryBound(to: Float.self), count: n * d, owner: vectors)
+            graph.vectors = HNSWArray(borrowing: vectors.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n * graph.rowBytes,
+                                      owner: vectors)
             graph.links0 = HNSWArray(borrowing: links0Base, count: n * graph.stride0, owner: links0)
             graph.nodes = HNSWArray(borrowing: nodesBase, count: 2 * n, owner: nodes)
         }
