@@ -277,75 +277,62 @@ RD_AVX512 RD_INLINE static inline __m512 rd_half16(const uint16_t *p) {
 #define RD_DOT_TERM(b) (q[i] * rk_half_to_float(b[i]))
 #define RD_L2_TERM(b) ((q[i] - rk_half_to_float(b[i])) * (q[i] - rk_half_to_float(b[i])))
 
-RD_F16C RD_INLINE static inline __m128 dot4_f16_avx2(const float *q, const uint16_t *b0, const uint16_t *b1,
-                                                     const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+// Four rows against the query: lane j is dot(q, bj), or with `l2` the squared distance. `l2` is
+// a constant at every call, so each use compiles to one straight loop.
+RD_F16C RD_INLINE static inline __m128 half4_avx2(int l2, const float *q, const uint16_t *b0, const uint16_t *b1,
+                                                  const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
+    const uint16_t *b[4] = {b0, b1, b2, b3};
+    __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     ptrdiff_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 qa = _mm256_loadu_ps(q + i);
-        a0 = _mm256_fmadd_ps(qa, rd_half8(b0 + i), a0);
-        a1 = _mm256_fmadd_ps(qa, rd_half8(b1 + i), a1);
-        a2 = _mm256_fmadd_ps(qa, rd_half8(b2 + i), a2);
-        a3 = _mm256_fmadd_ps(qa, rd_half8(b3 + i), a3);
+        for (int r = 0; r < 4; r++) {
+            __m256 h = rd_half8(b[r] + i);
+            __m256 d = l2 ? _mm256_sub_ps(qa, h) : qa;
+            a[r] = _mm256_fmadd_ps(d, l2 ? d : h, a[r]);
+        }
     }
-    __m128 s = rd_hsum4(a0, a1, a2, a3);
-    RD_HALF_TAIL(RD_DOT_TERM)
+    __m128 s = rd_hsum4(a[0], a[1], a[2], a[3]);
+    if (l2) {
+        RD_HALF_TAIL(RD_L2_TERM)
+    } else {
+        RD_HALF_TAIL(RD_DOT_TERM)
+    }
     return s;
 }
 
-RD_F16C RD_INLINE static inline __m128 l2sq4_f16_avx2(const float *q, const uint16_t *b0, const uint16_t *b1,
+RD_AVX512 RD_INLINE static inline __m128 half4_avx512(int l2, const float *q, const uint16_t *b0, const uint16_t *b1,
                                                       const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    ptrdiff_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 qa = _mm256_loadu_ps(q + i);
-        __m256 d0 = _mm256_sub_ps(qa, rd_half8(b0 + i)), d1 = _mm256_sub_ps(qa, rd_half8(b1 + i));
-        __m256 d2 = _mm256_sub_ps(qa, rd_half8(b2 + i)), d3 = _mm256_sub_ps(qa, rd_half8(b3 + i));
-        a0 = _mm256_fmadd_ps(d0, d0, a0);
-        a1 = _mm256_fmadd_ps(d1, d1, a1);
-        a2 = _mm256_fmadd_ps(d2, d2, a2);
-        a3 = _mm256_fmadd_ps(d3, d3, a3);
-    }
-    __m128 s = rd_hsum4(a0, a1, a2, a3);
-    RD_HALF_TAIL(RD_L2_TERM)
-    return s;
-}
-
-RD_AVX512 RD_INLINE static inline __m128 dot4_f16_avx512(const float *q, const uint16_t *b0, const uint16_t *b1,
-                                                         const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
-    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+    const uint16_t *b[4] = {b0, b1, b2, b3};
+    __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     ptrdiff_t i = 0;
     for (; i + 16 <= n; i += 16) {
         __m512 qa = _mm512_loadu_ps(q + i);
-        a0 = _mm512_fmadd_ps(qa, rd_half16(b0 + i), a0);
-        a1 = _mm512_fmadd_ps(qa, rd_half16(b1 + i), a1);
-        a2 = _mm512_fmadd_ps(qa, rd_half16(b2 + i), a2);
-        a3 = _mm512_fmadd_ps(qa, rd_half16(b3 + i), a3);
+        for (int r = 0; r < 4; r++) {
+            __m512 h = rd_half16(b[r] + i);
+            __m512 d = l2 ? _mm512_sub_ps(qa, h) : qa;
+            a[r] = _mm512_fmadd_ps(d, l2 ? d : h, a[r]);
+        }
     }
-    __m128 s = _mm_setr_ps(_mm512_reduce_add_ps(a0), _mm512_reduce_add_ps(a1), _mm512_reduce_add_ps(a2),
-                           _mm512_reduce_add_ps(a3));
-    RD_HALF_TAIL(RD_DOT_TERM)
+    __m128 s = _mm_setr_ps(_mm512_reduce_add_ps(a[0]), _mm512_reduce_add_ps(a[1]), _mm512_reduce_add_ps(a[2]),
+                           _mm512_reduce_add_ps(a[3]));
+    if (l2) {
+        RD_HALF_TAIL(RD_L2_TERM)
+    } else {
+        RD_HALF_TAIL(RD_DOT_TERM)
+    }
     return s;
 }
 
-RD_AVX512 RD_INLINE static inline __m128 l2sq4_f16_avx512(const float *q, const uint16_t *b0, const uint16_t *b1,
-                                                          const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
-    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
-    ptrdiff_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 qa = _mm512_loadu_ps(q + i);
-        __m512 d0 = _mm512_sub_ps(qa, rd_half16(b0 + i)), d1 = _mm512_sub_ps(qa, rd_half16(b1 + i));
-        __m512 d2 = _mm512_sub_ps(qa, rd_half16(b2 + i)), d3 = _mm512_sub_ps(qa, rd_half16(b3 + i));
-        a0 = _mm512_fmadd_ps(d0, d0, a0);
-        a1 = _mm512_fmadd_ps(d1, d1, a1);
-        a2 = _mm512_fmadd_ps(d2, d2, a2);
-        a3 = _mm512_fmadd_ps(d3, d3, a3);
+#define RD_HALF4(NAME, KERNEL, L2, TARGET)                                                       \
+    TARGET RD_INLINE static inline __m128 NAME(const float *q, const uint16_t *b0, const uint16_t *b1, \
+                                               const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) { \
+        return KERNEL(L2, q, b0, b1, b2, b3, n);                                                 \
     }
-    __m128 s = _mm_setr_ps(_mm512_reduce_add_ps(a0), _mm512_reduce_add_ps(a1), _mm512_reduce_add_ps(a2),
-                           _mm512_reduce_add_ps(a3));
-    RD_HALF_TAIL(RD_L2_TERM)
-    return s;
-}
+RD_HALF4(dot4_f16_avx2, half4_avx2, 0, RD_F16C)
+RD_HALF4(l2sq4_f16_avx2, half4_avx2, 1, RD_F16C)
+RD_HALF4(dot4_f16_avx512, half4_avx512, 0, RD_AVX512)
+RD_HALF4(l2sq4_f16_avx512, half4_avx512, 1, RD_AVX512)
 
 RD_F16C static void dot_f16_gather_avx2(const float *q, const uint16_t *base, ptrdiff_t stride,
                                         const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {

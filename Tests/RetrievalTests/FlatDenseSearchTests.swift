@@ -105,12 +105,7 @@ struct FlatDenseSearchTests {
             let rows = 9
             let base = (0..<(rows * n)).map { _ in Float(random.gaussian()) }
             let q = (0..<n).map { _ in Float(random.gaussian()) }
-            func reference(_ r: Int, l2: Bool) -> Double {
-                (0..<n).reduce(0.0) { sum, j in
-                    let a = Double(q[j]), b = Double(base[r * n + j])
-                    return sum + (l2 ? (a - b) * (a - b) : a * b)
-                }
-            }
+            func reference(_ r: Int, l2: Bool) -> Double { VectorTestData.reference(q, base, row: r, l2: l2) }
             let tolerance = 1e-4 * Double(n).squareRoot()
             for r in 0..<rows {
                 let dot = base.withUnsafeBufferPointer { dotF(q, $0.baseAddress! + r * n, n) }

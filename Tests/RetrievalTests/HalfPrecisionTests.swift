@@ -43,12 +43,7 @@ struct HalfPrecisionTests {
             var halves = [UInt16](repeating: 0, count: base.count)
             rk_f32_to_f16(base, &halves, base.count)
             let q = (0..<n).map { _ in Float(random.gaussian()) }
-            func reference(_ r: Int, l2: Bool) -> Double {
-                (0..<n).reduce(0.0) { sum, j in
-                    let a = Double(q[j]), b = Double(base[r * n + j])
-                    return sum + (l2 ? (a - b) * (a - b) : a * b)
-                }
-            }
+            func reference(_ r: Int, l2: Bool) -> Double { VectorTestData.reference(q, base, row: r, l2: l2) }
             let tolerance = 1e-4 * Double(n).squareRoot()
             let order: [UInt32] = [4, 0, 8, 2, 2, 7, 1, 5, 3]
             for count in 1...order.count {

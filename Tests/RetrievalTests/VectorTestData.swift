@@ -96,6 +96,16 @@ enum VectorTestData {
         return best
     }
 
+    /// The inner product of `q` and row `row` of `base` (rows of `q.count` values), or with `l2`
+    /// their squared distance, in Double: the kernels' reference.
+    static func reference(_ q: [Float], _ base: [Float], row: Int, l2: Bool) -> Double {
+        let n = q.count
+        return (0..<n).reduce(0.0) { sum, j in
+            let a = Double(q[j]), b = Double(base[row * n + j])
+            return sum + (l2 ? (a - b) * (a - b) : a * b)
+        }
+    }
+
     /// `values` rounded to the nearest Float16 and widened again: what a Float16 index holds.
     static func roundedToHalf(_ values: [Float]) -> [Float] {
         var halves = [UInt16](repeating: 0, count: values.count)
