@@ -159,6 +159,25 @@ struct HNSWIndexTests {
         #expect(try rebuilt.search(query, k: 1)[0][0].id != "doc4")
     }
 
+    @Test("half the documents deleted, the graph rebuilt: recall@10 ≥ 0.95 against brute force over the live vectors")
+    func recallAfterDeletingHalf() throws {
+        let d = 64
+        let index = try HNSWIndex.build(ids: clustered.ids, vectors: clustered.vectors, dimension: d,
+                                        parameters: HNSWParameters(m: 16, efConstruction: 64, efSearch: 64), threads: 2)
+        try index.delete(ids: stride(from: 0, to: 5000, by: 2).map { "doc\($0)" })
+        let rebuilt = try index.rebuilt(threads: 2)
+        #expect(rebuilt.count == 2500 && rebuilt.deletedCount == 0 && rebuilt.graph.unreachableFromEntry() == 0)
+        // The live documents are the odd positions: live row r is doc(2r + 1).
+        var live: [Float] = []
+        for r in 0..<2500 { live += clustered.vectors[((2 * r + 1) * d)..<((2 * r + 2) * d)] }
+        let truth = (0..<200).map { q in
+            VectorTestData.bruteForce(live, dimension: d, query: clustered.queries[(q * d)..<((q + 1) * d)], k: 10)
+                .map { 2 * $0.position + 1 }
+        }
+        let r = recall(try rebuilt.search(clustered.queries, k: 10, threads: 2), truth: truth)
+        #expect(r >= 0.95, "recall@10 after deleting half and rebuilding: \(r)")
+    }
+
     @Test("built from a flat index's vectors: its model and order; equal to exact search at a wide beam")
     func buildFromFlatIndex() throws {
         let n = 800, d = 64
