@@ -4,6 +4,18 @@ import ReasonIR
 
 extension BM25Variant: ExpressibleByArgument {}
 extension EvaluationDataset.BRIGHTQueryField: ExpressibleByArgument {}
+extension VectorType: ExpressibleByArgument {}
+
+/// How a command that writes an index directory meets another writer of it.
+struct WriterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Wait up to this many seconds for another writer of the directory to finish (default: fail at once).",
+                               valueName: "seconds"))
+    var wait: Double = 0
+
+    func validate() throws {
+        if wait < 0 { throw ValidationError("--wait must not be negative.") }
+    }
+}
 
 /// Which retriever a command uses.
 enum RetrieverChoice: String, ExpressibleByArgument, CaseIterable {
