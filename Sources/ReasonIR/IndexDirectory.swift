@@ -115,8 +115,9 @@ public final class IndexDirectory: Sendable {
     /// Builds the collection of `corpus` into `directory`, replacing what is there when complete.
     /// The embeddings are built resumably in `.<name>.building` beside it: a build killed midway
     /// and started again with the same corpus, model and vector type skips the documents already
-    /// embedded. The corpus streams into the document store, and BM25 and the embeddings read it
-    /// back from there a batch at a time: it is never in memory as a whole.
+    /// embedded. The corpus file is streamed, once for each of the document store, BM25 and the
+    /// embeddings, a batch at a time: it is never in memory as a whole. (Reading the texts back
+    /// from the mapped store instead would leave every page of it resident.)
     @discardableResult
     public static func build(corpus: RecordStream<Document>, to directory: URL, options: BuildOptions = BuildOptions(),
                              progress: any ProgressReporter = SilentProgress()) throws -> IndexDirectory {
@@ -136,10 +137,9 @@ public final class IndexDirectory: Sendable {
         var parts: [CollectionPart] = [.documents]
         var documentCount = 0
         try writePart(.documents, in: staging) { documentCount = try DocumentStore.write(records: corpus, to: $0) }
-        let store = try DocumentStore(directory: staging.appendingPathComponent(CollectionPart.documents.rawValue), count: documentCount)
         if options.bm25 {
             parts.append(.bm25)
-            try BM25Indexing.build(records: store.records, source: source,
+            try BM25Indexing.build(records: corpus, source: source,
                                    to: staging.appendingPathComponent(CollectionPart.bm25.rawValue),
                                    threads: options.threads, progress: progress)
         }
@@ -151,7 +151,7 @@ public final class IndexDirectory: Sendable {
                done.vectorType == options.vectorType {
                 flat = done
             } else {
-                flat = try DenseIndexing.build(records: store.records, source: source, model: model, to: location,
+                flat = try DenseIndexing.build(records: corpus, source: source, model: model, to: location,
                                                vectorType: options.vectorType, batchSize: options.embeddingBatchSize,
                                                progress: progress)
             }
