@@ -17,6 +17,21 @@ struct WriterOptions: ParsableArguments {
     }
 }
 
+/// The index directory an update (`index add`, `delete`, `compact`) changes, and how.
+struct UpdateTarget: ParsableArguments {
+    @Argument(help: "The index directory.")
+    var index: String
+
+    @OptionGroup var writer: WriterOptions
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func open() throws -> IndexDirectory { try IndexDirectory.open(URL(fileURLWithPath: index)) }
+
+    var progress: TerminalProgress { TerminalProgress(quiet: quiet) }
+}
+
 /// Which retriever a command uses.
 enum RetrieverChoice: String, ExpressibleByArgument, CaseIterable {
     case bm25

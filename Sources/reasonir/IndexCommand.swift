@@ -112,8 +112,7 @@ struct IndexAddCommand: ParsableCommand {
                 reasonir index add scifact.idx corrected-abstracts.jsonl --replace
             """)
 
-    @Argument(help: "The index directory.")
-    var index: String
+    @OptionGroup var target: UpdateTarget
 
     @Argument(help: "The documents to add (JSONL).")
     var file: String
@@ -124,21 +123,17 @@ struct IndexAddCommand: ParsableCommand {
     @Flag(help: "Replace the documents whose id is already in the collection (otherwise such an id is an error).")
     var replace = false
 
-    @OptionGroup var writer: WriterOptions
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
-
     func run() throws {
         try reportingErrors {
-            let opened = try IndexDirectory.open(URL(fileURLWithPath: index))
+            let opened = try target.open()
             let documents = try CorpusFile.open(URL(fileURLWithPath: file)).collect()
             let loaded = try model.map { try LocalEmbeddingModel.load($0) }
-            let progress = TerminalProgress(quiet: quiet)
+            let (wait, progress) = (target.writer.wait, target.progress)
             let updated = replace
-                ? try opened.upsert(documents, model: loaded, waitForWriter: writer.wait, progress: progress)
-                : try opened.add(documents, model: loaded, waitForWriter: writer.wait, progress: progress)
-            print("\(replace ? "added or replaced" : "added") \(documents.count) documents; \(index) holds \(updated.manifest.documentCount)")
+                ? try opened.upsert(documents, model: loaded, waitForWriter: wait, progress: progress)
+                : try opened.add(documents, model: loaded, waitForWriter: wait, progress: progress)
+            let verb = replace ? "added or replaced" : "added"
+            print("\(verb) \(documents.count) documents; \(target.index) holds \(updated.manifest.documentCount)")
         }
     }
 }
@@ -157,13 +152,10 @@ struct IndexDeleteCommand: ParsableCommand {
                 reasonir index delete scifact.idx 4983 5836
             """)
 
-    @Argument(help: "The index directory.")
-    var index: String
+    @OptionGroup var target: UpdateTarget
 
     @Argument(help: "The ids of the documents to delete.")
     var ids: [String]
-
-    @OptionGroup var writer: WriterOptions
 
     func validate() throws {
         if ids.isEmpty { throw ValidationError("give at least one document id.") }
@@ -171,9 +163,8 @@ struct IndexDeleteCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let opened = try IndexDirectory.open(URL(fileURLWithPath: index))
-            let updated = try opened.delete(ids: ids, waitForWriter: writer.wait)
-            print("deleted \(ids.count) documents; \(index) holds \(updated.manifest.documentCount)")
+            let updated = try target.open().delete(ids: ids, waitForWriter: target.writer.wait, progress: target.progress)
+            print("deleted \(ids.count) documents; \(target.index) holds \(updated.manifest.documentCount)")
         }
     }
 }
@@ -191,20 +182,14 @@ struct IndexCompactCommand: ParsableCommand {
                 reasonir index compact scifact.idx
             """)
 
-    @Argument(help: "The index directory.")
-    var index: String
-
-    @OptionGroup var writer: WriterOptions
-
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var target: UpdateTarget
 
     func run() throws {
         try reportingErrors {
-            let opened = try IndexDirectory.open(URL(fileURLWithPath: index))
+            let opened = try target.open()
             let tombstones = opened.hnsw?.deletedCount ?? 0
-            let compacted = try opened.compact(waitForWriter: writer.wait, progress: TerminalProgress(quiet: quiet))
-            print("compacted \(index): \(compacted.manifest.documentCount) documents, \(tombstones) deleted HNSW nodes dropped")
+            let compacted = try opened.compact(waitForWriter: target.writer.wait, progress: target.progress)
+            print("compacted \(target.index): \(compacted.manifest.documentCount) documents, \(tombstones) deleted HNSW nodes dropped")
         }
     }
 }
