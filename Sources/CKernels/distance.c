@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include "rk_distance.h"
+#include "rk_half.h"
 
 #include <sched.h>
 
@@ -37,6 +38,35 @@ static float l2sq_scalar(const float *a, const float *b, ptrdiff_t n) {
         s3 += d3 * d3;
     }
     for (; i < n; i++) { float d = a[i] - b[i]; s0 += d * d; }
+    return (s0 + s1) + (s2 + s3);
+}
+
+// Float16 rows against a Float32 query: the same four partial sums, each value widened exactly.
+static float dot_f16_scalar(const float *q, const uint16_t *b, ptrdiff_t n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += q[i] * rk_half_to_float(b[i]);
+        s1 += q[i + 1] * rk_half_to_float(b[i + 1]);
+        s2 += q[i + 2] * rk_half_to_float(b[i + 2]);
+        s3 += q[i + 3] * rk_half_to_float(b[i + 3]);
+    }
+    for (; i < n; i++) s0 += q[i] * rk_half_to_float(b[i]);
+    return (s0 + s1) + (s2 + s3);
+}
+
+static float l2sq_f16_scalar(const float *q, const uint16_t *b, ptrdiff_t n) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    ptrdiff_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        float d0 = q[i] - rk_half_to_float(b[i]), d1 = q[i + 1] - rk_half_to_float(b[i + 1]);
+        float d2 = q[i + 2] - rk_half_to_float(b[i + 2]), d3 = q[i + 3] - rk_half_to_float(b[i + 3]);
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+    }
+    for (; i < n; i++) { float d = q[i] - rk_half_to_float(b[i]); s0 += d * d; }
     return (s0 + s1) + (s2 + s3);
 }
 
@@ -105,12 +135,11 @@ RD_AVX2 static float l2sq_avx2(const float *a, const float *b, ptrdiff_t n) {
 // (AMD EPYC): 2 lines beat none by ~5-10%, and whole rows (24 lines) were ~20% slower than none,
 // the prefetches stalling on full miss buffers.
 #define RD_PREFETCH_LINES 2
-RD_INLINE static inline void prefetch_rows(const float *base, ptrdiff_t stride, const uint32_t *ids,
-                                          ptrdiff_t count, ptrdiff_t n) {
-    ptrdiff_t bytes = n * (ptrdiff_t)sizeof(float);
-    if (bytes > 64 * RD_PREFETCH_LINES) bytes = 64 * RD_PREFETCH_LINES;
+RD_INLINE static inline void prefetch_rows(const void *base, ptrdiff_t row_bytes, const uint32_t *ids,
+                                          ptrdiff_t count, ptrdiff_t n_bytes) {
+    ptrdiff_t bytes = n_bytes < 64 * RD_PREFETCH_LINES ? n_bytes : 64 * RD_PREFETCH_LINES;
     for (ptrdiff_t r = 0; r < count; r++) {
-        const char *row = (const char *)(base + (ptrdiff_t)ids[r] * stride);
+        const char *row = (const char *)base + (ptrdiff_t)ids[r] * row_bytes;
         for (ptrdiff_t off = 0; off < bytes; off += 64) __builtin_prefetch(row + off, 0, 3);
     }
 }
@@ -185,17 +214,19 @@ RD_AVX2 RD_INLINE static inline __m128 l2sq4_avx2(const float *q, const float *b
 
 // Groups of four rows; a last, partial group repeats its last row in the spare lanes, so every
 // distance goes through the same arithmetic whatever its position (equal rows, equal results).
-#define RD_GATHER_BODY(KERNEL)                                                                   \
-    prefetch_rows(base, stride, ids, count < 4 ? count : 4, n);                                  \
+// `base` points to rows of element type T, `stride` elements apart.
+#define RD_GATHER_BODY(KERNEL, T)                                                                \
+    const ptrdiff_t row_bytes = stride * (ptrdiff_t)sizeof(T), n_bytes = n * (ptrdiff_t)sizeof(T); \
+    prefetch_rows(base, row_bytes, ids, count < 4 ? count : 4, n_bytes);                         \
     for (ptrdiff_t j = 0; j < count; j += 4) {                                                   \
         ptrdiff_t ahead = count - (j + 4);                                                       \
-        if (ahead > 0) prefetch_rows(base, stride, ids + j + 4, ahead < 4 ? ahead : 4, n);       \
+        if (ahead > 0) prefetch_rows(base, row_bytes, ids + j + 4, ahead < 4 ? ahead : 4, n_bytes); \
         ptrdiff_t left = count - j;                                                              \
         uint32_t last = ids[j + (left < 4 ? left : 4) - 1];                                      \
-        const float *b0 = base + (ptrdiff_t)ids[j] * stride;                                     \
-        const float *b1 = base + (ptrdiff_t)(left > 1 ? ids[j + 1] : last) * stride;             \
-        const float *b2 = base + (ptrdiff_t)(left > 2 ? ids[j + 2] : last) * stride;             \
-        const float *b3 = base + (ptrdiff_t)(left > 3 ? ids[j + 3] : last) * stride;             \
+        const T *b0 = base + (ptrdiff_t)ids[j] * stride;                                         \
+        const T *b1 = base + (ptrdiff_t)(left > 1 ? ids[j + 1] : last) * stride;                 \
+        const T *b2 = base + (ptrdiff_t)(left > 2 ? ids[j + 2] : last) * stride;                 \
+        const T *b3 = base + (ptrdiff_t)(left > 3 ? ids[j + 3] : last) * stride;                 \
         __m128 s = KERNEL(q, b0, b1, b2, b3, n);                                                 \
         if (left >= 4) {                                                                         \
             _mm_storeu_ps(out + j, s);                                                           \
@@ -208,12 +239,149 @@ RD_AVX2 RD_INLINE static inline __m128 l2sq4_avx2(const float *q, const float *b
 
 RD_AVX2 static void dot_gather_avx2(const float *q, const float *base, ptrdiff_t stride,
                                     const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
-    RD_GATHER_BODY(dot4_avx2)
+    RD_GATHER_BODY(dot4_avx2, float)
 }
 
 RD_AVX2 static void l2sq_gather_avx2(const float *q, const float *base, ptrdiff_t stride,
                                      const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
-    RD_GATHER_BODY(l2sq4_avx2)
+    RD_GATHER_BODY(l2sq4_avx2, float)
+}
+
+// ---------------------------------------------------------------- Float16 rows: AVX2 + F16C, AVX-512
+
+// Rows stored as IEEE halves are widened to Float32 in registers (vcvtph2ps, exact) and summed
+// as the Float32 kernels do; the query stays Float32.
+#define RD_F16C __attribute__((target("avx2,fma,f16c")))
+#define RD_AVX512 __attribute__((target("avx512f,avx2,fma,f16c")))
+
+RD_F16C RD_INLINE static inline __m256 rd_half8(const uint16_t *p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
+}
+
+RD_AVX512 RD_INLINE static inline __m512 rd_half16(const uint16_t *p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
+}
+
+// The last n % 8 (AVX2) or n % 16 (AVX-512) values of four rows, one at a time.
+#define RD_HALF_TAIL(TERM)                                                                       \
+    if (i < n) {                                                                                 \
+        float t0 = 0, t1 = 0, t2 = 0, t3 = 0;                                                    \
+        for (; i < n; i++) {                                                                     \
+            t0 += TERM(b0);                                                                      \
+            t1 += TERM(b1);                                                                      \
+            t2 += TERM(b2);                                                                      \
+            t3 += TERM(b3);                                                                      \
+        }                                                                                        \
+        s = _mm_add_ps(s, _mm_setr_ps(t0, t1, t2, t3));                                          \
+    }
+#define RD_DOT_TERM(b) (q[i] * rk_half_to_float(b[i]))
+#define RD_L2_TERM(b) ((q[i] - rk_half_to_float(b[i])) * (q[i] - rk_half_to_float(b[i])))
+
+// Four rows against the query: lane j is dot(q, bj), or with `l2` the squared distance. `l2` is
+// a constant at every call, so each use compiles to one straight loop.
+RD_F16C RD_INLINE static inline __m128 half4_avx2(int l2, const float *q, const uint16_t *b0, const uint16_t *b1,
+                                                  const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
+    const uint16_t *b[4] = {b0, b1, b2, b3};
+    __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 qa = _mm256_loadu_ps(q + i);
+        for (int r = 0; r < 4; r++) {
+            __m256 h = rd_half8(b[r] + i);
+            __m256 d = l2 ? _mm256_sub_ps(qa, h) : qa;
+            a[r] = _mm256_fmadd_ps(d, l2 ? d : h, a[r]);
+        }
+    }
+    __m128 s = rd_hsum4(a[0], a[1], a[2], a[3]);
+    if (l2) {
+        RD_HALF_TAIL(RD_L2_TERM)
+    } else {
+        RD_HALF_TAIL(RD_DOT_TERM)
+    }
+    return s;
+}
+
+RD_AVX512 RD_INLINE static inline __m128 half4_avx512(int l2, const float *q, const uint16_t *b0, const uint16_t *b1,
+                                                      const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) {
+    const uint16_t *b[4] = {b0, b1, b2, b3};
+    __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    ptrdiff_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 qa = _mm512_loadu_ps(q + i);
+        for (int r = 0; r < 4; r++) {
+            __m512 h = rd_half16(b[r] + i);
+            __m512 d = l2 ? _mm512_sub_ps(qa, h) : qa;
+            a[r] = _mm512_fmadd_ps(d, l2 ? d : h, a[r]);
+        }
+    }
+    __m128 s = _mm_setr_ps(_mm512_reduce_add_ps(a[0]), _mm512_reduce_add_ps(a[1]), _mm512_reduce_add_ps(a[2]),
+                           _mm512_reduce_add_ps(a[3]));
+    if (l2) {
+        RD_HALF_TAIL(RD_L2_TERM)
+    } else {
+        RD_HALF_TAIL(RD_DOT_TERM)
+    }
+    return s;
+}
+
+#define RD_HALF4(NAME, KERNEL, L2, TARGET)                                                       \
+    TARGET RD_INLINE static inline __m128 NAME(const float *q, const uint16_t *b0, const uint16_t *b1, \
+                                               const uint16_t *b2, const uint16_t *b3, ptrdiff_t n) { \
+        return KERNEL(L2, q, b0, b1, b2, b3, n);                                                 \
+    }
+RD_HALF4(dot4_f16_avx2, half4_avx2, 0, RD_F16C)
+RD_HALF4(l2sq4_f16_avx2, half4_avx2, 1, RD_F16C)
+RD_HALF4(dot4_f16_avx512, half4_avx512, 0, RD_AVX512)
+RD_HALF4(l2sq4_f16_avx512, half4_avx512, 1, RD_AVX512)
+
+RD_F16C static void dot_f16_gather_avx2(const float *q, const uint16_t *base, ptrdiff_t stride,
+                                        const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    RD_GATHER_BODY(dot4_f16_avx2, uint16_t)
+}
+
+RD_F16C static void l2sq_f16_gather_avx2(const float *q, const uint16_t *base, ptrdiff_t stride,
+                                         const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    RD_GATHER_BODY(l2sq4_f16_avx2, uint16_t)
+}
+
+RD_AVX512 static void dot_f16_gather_avx512(const float *q, const uint16_t *base, ptrdiff_t stride,
+                                            const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    RD_GATHER_BODY(dot4_f16_avx512, uint16_t)
+}
+
+RD_AVX512 static void l2sq_f16_gather_avx512(const float *q, const uint16_t *base, ptrdiff_t stride,
+                                             const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    RD_GATHER_BODY(l2sq4_f16_avx512, uint16_t)
+}
+
+// Consecutive rows, four at a time (a last partial group repeats its last row, as above).
+#define RD_ROWS_BODY(KERNEL)                                                                     \
+    for (ptrdiff_t r = 0; r < rows; r += 4) {                                                    \
+        ptrdiff_t left = rows - r;                                                               \
+        const uint16_t *b0 = base + r * n;                                                       \
+        const uint16_t *b1 = base + (r + (left > 1 ? 1 : left - 1)) * n;                         \
+        const uint16_t *b2 = base + (r + (left > 2 ? 2 : left - 1)) * n;                         \
+        const uint16_t *b3 = base + (r + (left > 3 ? 3 : left - 1)) * n;                         \
+        __m128 s = KERNEL(q, b0, b1, b2, b3, n);                                                 \
+        float tmp[4];                                                                            \
+        _mm_storeu_ps(tmp, s);                                                                   \
+        for (ptrdiff_t k = 0; k < (left < 4 ? left : 4); k++) out[r + k] = tmp[k];                \
+    }
+
+RD_F16C static void dot_f16_rows_avx2(const float *q, const uint16_t *base, ptrdiff_t rows, ptrdiff_t n, float *out) {
+    RD_ROWS_BODY(dot4_f16_avx2)
+}
+
+RD_AVX512 static void dot_f16_rows_avx512(const float *q, const uint16_t *base, ptrdiff_t rows, ptrdiff_t n, float *out) {
+    RD_ROWS_BODY(dot4_f16_avx512)
+}
+
+RD_F16C static void f32_to_f16_f16c(const float *src, uint16_t *dst, ptrdiff_t n, ptrdiff_t *done) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        _mm_storeu_si128((__m128i *)(dst + i), _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT));
+    }
+    *done = i;
 }
 #endif
 
@@ -280,6 +448,92 @@ void rk_l2sq_f32_gather(const float *q, const float *base, ptrdiff_t stride,
 #endif
     rk_l2sq_f32_gather_scalar(q, base, stride, ids, count, n, out);
 }
+
+// ---------------------------------------------------------------- Float16 entry points
+
+// 2: AVX-512F (with F16C); 1: AVX2 + FMA + F16C; 0: scalar. Chosen once from the CPU, as above.
+static int rd_half = -1;
+
+static inline int rd_half_level(void) {
+    int level = __atomic_load_n(&rd_half, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = 0;
+#if RD_X86
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
+            level = __builtin_cpu_supports("avx512f") ? 2 : 1;
+        }
+#endif
+        __atomic_store_n(&rd_half, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+int rk_half_simd_level(void) { return rd_half_level(); }
+
+static inline int rd_half_clamp(int level) {
+    int cpu = rd_half_level();
+    return level < cpu ? (level < 0 ? 0 : level) : cpu;
+}
+
+void rk_dot_f16_gather_at(int level, const float *q, const uint16_t *base, ptrdiff_t stride,
+                          const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    switch (rd_half_clamp(level)) {
+#if RD_X86
+    case 2: dot_f16_gather_avx512(q, base, stride, ids, count, n, out); return;
+    case 1: dot_f16_gather_avx2(q, base, stride, ids, count, n, out); return;
+#endif
+    default:
+        for (ptrdiff_t j = 0; j < count; j++) out[j] = dot_f16_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+    }
+}
+
+void rk_l2sq_f16_gather_at(int level, const float *q, const uint16_t *base, ptrdiff_t stride,
+                           const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    switch (rd_half_clamp(level)) {
+#if RD_X86
+    case 2: l2sq_f16_gather_avx512(q, base, stride, ids, count, n, out); return;
+    case 1: l2sq_f16_gather_avx2(q, base, stride, ids, count, n, out); return;
+#endif
+    default:
+        for (ptrdiff_t j = 0; j < count; j++) out[j] = l2sq_f16_scalar(q, base + (ptrdiff_t)ids[j] * stride, n);
+    }
+}
+
+void rk_dot_f16_rows_at(int level, const float *q, const uint16_t *base, ptrdiff_t rows, ptrdiff_t n, float *out) {
+    switch (rd_half_clamp(level)) {
+#if RD_X86
+    case 2: dot_f16_rows_avx512(q, base, rows, n, out); return;
+    case 1: dot_f16_rows_avx2(q, base, rows, n, out); return;
+#endif
+    default:
+        for (ptrdiff_t r = 0; r < rows; r++) out[r] = dot_f16_scalar(q, base + r * n, n);
+    }
+}
+
+void rk_f32_to_f16_at(int level, const float *src, uint16_t *dst, ptrdiff_t n) {
+    ptrdiff_t i = 0;
+#if RD_X86
+    if (rd_half_clamp(level) >= 1) f32_to_f16_f16c(src, dst, n, &i);
+#endif
+    for (; i < n; i++) dst[i] = rk_float_to_half(src[i]);
+}
+
+void rk_dot_f16_gather(const float *q, const uint16_t *base, ptrdiff_t stride,
+                       const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    rk_dot_f16_gather_at(rd_half_level(), q, base, stride, ids, count, n, out);
+}
+
+void rk_l2sq_f16_gather(const float *q, const uint16_t *base, ptrdiff_t stride,
+                        const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out) {
+    rk_l2sq_f16_gather_at(rd_half_level(), q, base, stride, ids, count, n, out);
+}
+
+void rk_dot_f16_rows(const float *q, const uint16_t *base, ptrdiff_t rows, ptrdiff_t n, float *out) {
+    rk_dot_f16_rows_at(rd_half_level(), q, base, rows, n, out);
+}
+
+void rk_f32_to_f16(const float *src, uint16_t *dst, ptrdiff_t n) { rk_f32_to_f16_at(rd_half_level(), src, dst, n); }
 
 // ---------------------------------------------------------------- top-k for exact search
 

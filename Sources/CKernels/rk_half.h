@@ -1,7 +1,9 @@
 #ifndef REASONIR_RK_HALF_H
 #define REASONIR_RK_HALF_H
-// IEEE half (bit pattern) to float, exactly: shared by the F16 conversion and the GGUF block decoders.
+// IEEE half (bit pattern) to and from float, exactly: shared by the F16 conversions, the GGUF
+// block decoders and the Float16 vector kernels.
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -27,6 +29,27 @@ static inline float rk_half_to_float(uint16_t h) {
     float f;
     memcpy(&f, &bits, sizeof f);
     return f;
+}
+
+// `f` to the nearest half (ties to even), as its bit pattern; 65520 and beyond become infinity,
+// NaN a quiet NaN. Exact for every input: the F16C instruction gives the same bits.
+static inline uint16_t rk_float_to_half(float f) {
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    uint16_t sign = (uint16_t)((bits >> 16) & 0x8000u);
+    uint32_t a = bits & 0x7fffffffu;
+    if (a >= 0x7f800000u) return (uint16_t)(sign | 0x7c00u | (a > 0x7f800000u ? 0x200u : 0u));
+    if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u);
+    if (a < 0x38800000u) {
+        // Below 2^-14: a subnormal half, counted in units of 2^-24 (the scaling is exact);
+        // nearbyintf rounds ties to even, and 1024 units is the smallest normal half's pattern.
+        float magnitude;
+        memcpy(&magnitude, &a, sizeof magnitude);
+        return (uint16_t)(sign | (uint16_t)nearbyintf(magnitude * 16777216.0f));
+    }
+    // Round the 13 dropped mantissa bits to even; a carry moves into the exponent, as it should.
+    a += 0x0fffu + ((a >> 13) & 1u);
+    return (uint16_t)(sign | ((a >> 13) - ((127u - 15u) << 10)));
 }
 
 // `f` rounded to the nearest half (ties to even) and back.

@@ -3,13 +3,15 @@ import Models
 
 /// Embeds corpora into flat dense indexes, resumably, and reuses them when current.
 public enum DenseIndexing {
-    /// Embeds `corpus` with `model` into `directory`. An interrupted earlier build for the same
-    /// directory, model and corpus is resumed: its documents are skipped, not embedded again.
+    /// Embeds `corpus` with `model` into `directory`, storing the vectors as `vectorType`. An
+    /// interrupted earlier build for the same directory, model, corpus and vector type is resumed:
+    /// its documents are skipped, not embedded again.
     @discardableResult
     public static func build(corpus: RecordStream<Document>, model: LocalEmbeddingModel, to directory: URL,
-                             batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()) throws -> FlatDenseIndex {
+                             vectorType: VectorType = .f32, batchSize: Int = 512,
+                             progress: any ProgressReporter = SilentProgress()) throws -> FlatDenseIndex {
         try build(records: corpus, source: try CorpusFingerprint(file: corpus.url), model: model, to: directory,
-                  batchSize: batchSize, progress: progress)
+                  vectorType: vectorType, batchSize: batchSize, progress: progress)
     }
 
     /// As above, from any sequence of documents (or errors met reading them); `source` identifies
@@ -17,9 +19,9 @@ public enum DenseIndexing {
     @discardableResult
     public static func build<Records: Sequence, Failure: Error>(
         records: Records, source: CorpusFingerprint?, model: LocalEmbeddingModel, to directory: URL,
-        batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()
+        vectorType: VectorType = .f32, batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()
     ) throws -> FlatDenseIndex where Records.Element == Result<Document, Failure> {
-        let builder = try DenseIndexBuilder(destination: directory, model: model.identity, source: source)
+        let builder = try DenseIndexBuilder(destination: directory, model: model.identity, source: source, vectorType: vectorType)
         let task = "embedding documents (\(model.identity.name))"
         var batch: [Document] = []
         var seen = 0
@@ -44,22 +46,24 @@ public enum DenseIndexing {
         return try FlatDenseIndex(directory: directory, model: model.identity)
     }
 
-    /// Opens the index in `directory` when it holds this model's vectors of this very corpus file;
-    /// otherwise builds (or resumes) it.
+    /// Opens the index in `directory` when it holds this model's vectors of this very corpus file,
+    /// stored as `vectorType`; otherwise builds (or resumes) it.
     public static func openOrBuild(corpus: RecordStream<Document>, model: LocalEmbeddingModel, directory: URL,
+                                   vectorType: VectorType = .f32,
                                    progress: any ProgressReporter = SilentProgress()) throws -> (index: FlatDenseIndex, reused: Bool) {
         if let index = try? FlatDenseIndex(directory: directory, model: model.identity),
-           index.manifest.source == (try? CorpusFingerprint(file: corpus.url)) {
+           index.manifest.source == (try? CorpusFingerprint(file: corpus.url)), index.vectorType == vectorType {
             return (index, true)
         }
-        return (try build(corpus: corpus, model: model, to: directory, progress: progress), false)
+        return (try build(corpus: corpus, model: model, to: directory, vectorType: vectorType, progress: progress), false)
     }
 
-    /// The cache directory kind for a model: one index per model identity.
-    public static func cacheKind(for model: LocalEmbeddingModel) -> String {
-        // A non-default precision gets its own cache: its vectors differ from the float32 ones.
+    /// The cache directory kind for a model: one index per model identity (a non-default precision
+    /// included: its vectors differ from the float32 ones) and vector type. Float32 vectors of a
+    /// float32 model keep the name they had before both, so existing caches stay valid.
+    public static func cacheKind(for model: LocalEmbeddingModel, vectorType: VectorType = .f32) -> String {
         let precision = model.identity.settings["precision"].map { "-" + $0 } ?? ""
-        return "dense-\(model.identity.name)-\(model.identity.fingerprint.prefix(8))\(precision)"
+        return "dense-\(model.identity.name)-\(model.identity.fingerprint.prefix(8))\(precision)" + (vectorType == .f32 ? "" : "-\(vectorType.rawValue)")
     }
 }
 

@@ -3,14 +3,14 @@ import Foundation
 /// A collection's index directory (layout: ``CollectionFormat``): its documents and any of a
 /// BM25 index, a flat dense index and an HNSW graph, opened memory-mapped.
 ///
-/// Build it from a corpus, open it, search it with BM25, dense or hybrid retrieval, and add or
-/// delete documents. Every build and update writes a complete new directory under a temporary
-/// name and renames it into place, so a reader (or a process killed midway) sees the old state
-/// or the new one, never a mixture. An update rebuilds the BM25 part from the document store
-/// (cheap beside embedding); the new documents alone are embedded, the flat index copies the
-/// kept vectors, and the HNSW graph gains the new nodes and tombstones the deleted ones.
+/// Build it from a corpus, open it, search it with BM25, dense or hybrid retrieval, and add,
+/// replace or delete documents (`IndexDirectoryUpdates.swift`). Every build and update writes a
+/// complete new directory under a temporary name and renames it into place, so a reader (or a
+/// process killed midway) sees the old state or the new one, never a mixture; writers take a
+/// ``DirectoryWriterLock`` so that two never interleave. Dense vectors are stored as Float32 or
+/// Float16 (``BuildOptions/vectorType``).
 ///
-/// Immutable: `add` and `delete` return the updated directory.
+/// Immutable: updates return the updated directory.
 public final class IndexDirectory: Sendable {
     public let directory: URL
     public let manifest: CollectionManifest
@@ -30,10 +30,15 @@ public final class IndexDirectory: Sendable {
         public var bm25Settings: CollectionBM25Settings
         public var embeddingBatchSize: Int
         public var threads: Int
+        /// How the dense and HNSW parts store their vectors.
+        public var vectorType: VectorType
+        /// Seconds to wait for another writer of the directory to finish (0: fail at once).
+        public var waitForWriter: TimeInterval
 
         public init(bm25: Bool = true, denseModel: String? = nil, hnsw: Bool = false,
                     hnswParameters: HNSWParameters = HNSWParameters(), bm25Settings: CollectionBM25Settings = CollectionBM25Settings(),
-                    embeddingBatchSize: Int = 256, threads: Int = defaultThreadCount) {
+                    embeddingBatchSize: Int = 256, threads: Int = defaultThreadCount, vectorType: VectorType = .f32,
+                    waitForWriter: TimeInterval = 0) {
             self.bm25 = bm25
             self.denseModel = denseModel
             self.hnsw = hnsw
@@ -41,6 +46,8 @@ public final class IndexDirectory: Sendable {
             self.bm25Settings = bm25Settings
             self.embeddingBatchSize = embeddingBatchSize
             self.threads = threads
+            self.vectorType = vectorType
+            self.waitForWriter = waitForWriter
         }
     }
 
@@ -107,26 +114,32 @@ public final class IndexDirectory: Sendable {
 
     /// Builds the collection of `corpus` into `directory`, replacing what is there when complete.
     /// The embeddings are built resumably in `.<name>.building` beside it: a build killed midway
-    /// and started again with the same corpus and model skips the documents already embedded.
+    /// and started again with the same corpus, model and vector type skips the documents already
+    /// embedded. The corpus file is streamed, once for each of the document store, BM25 and the
+    /// embeddings, a batch at a time: it is never in memory as a whole. (Reading the texts back
+    /// from the mapped store instead would leave every page of it resident.)
     @discardableResult
     public static func build(corpus: RecordStream<Document>, to directory: URL, options: BuildOptions = BuildOptions(),
                              progress: any ProgressReporter = SilentProgress()) throws -> IndexDirectory {
         guard options.bm25 || options.denseModel != nil else { throw CollectionError.noParts }
         guard !options.hnsw || options.denseModel != nil else { throw CollectionError.hnswNeedsDense }
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lock = try DirectoryWriterLock(directory: directory, wait: options.waitForWriter)
+        defer { lock.release() }
         AtomicDirectory.recover(directory)
         let modelLocation = try options.denseModel.map { try ModelLocator.locate($0).path }
         let model = try modelLocation.map { try LocalEmbeddingModel.load($0, threads: options.threads) }
         let source = try CorpusFingerprint(file: corpus.url)
-        let documents = try corpus.collect()
         let staging = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).building")
-        let fileManager = FileManager.default
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
 
         var parts: [CollectionPart] = [.documents]
-        try writePart(.documents, in: staging) { try DocumentStore.write(documents, to: $0) }
+        var documentCount = 0
+        try writePart(.documents, in: staging) { documentCount = try DocumentStore.write(records: corpus, to: $0) }
         if options.bm25 {
             parts.append(.bm25)
-            try BM25Indexing.build(records: documents.map { Result<Document, Never>.success($0) }, source: source,
+            try BM25Indexing.build(records: corpus, source: source,
                                    to: staging.appendingPathComponent(CollectionPart.bm25.rawValue),
                                    threads: options.threads, progress: progress)
         }
@@ -134,11 +147,12 @@ public final class IndexDirectory: Sendable {
             parts.append(.dense)
             let location = staging.appendingPathComponent(CollectionPart.dense.rawValue)
             let flat: FlatDenseIndex
-            if let done = try? FlatDenseIndex(directory: location, model: model.identity), done.manifest.source == source {
+            if let done = try? FlatDenseIndex(directory: location, model: model.identity), done.manifest.source == source,
+               done.vectorType == options.vectorType {
                 flat = done
             } else {
-                flat = try DenseIndexing.build(records: documents.map { Result<Document, Never>.success($0) }, source: source,
-                                               model: model, to: location, batchSize: options.embeddingBatchSize,
+                flat = try DenseIndexing.build(records: corpus, source: source, model: model, to: location,
+                                               vectorType: options.vectorType, batchSize: options.embeddingBatchSize,
                                                progress: progress)
             }
             if options.hnsw {
@@ -150,96 +164,13 @@ public final class IndexDirectory: Sendable {
         }
         try commit(staging: staging, to: directory, parts: parts,
                    manifest: { files in
-                       CollectionManifest(documentCount: documents.count, parts: parts,
+                       CollectionManifest(documentCount: documentCount, parts: parts,
                                           bm25: options.bm25 ? options.bm25Settings : nil, model: model?.identity,
                                           modelLocation: modelLocation,
-                                          hnsw: options.hnsw ? options.hnswParameters : nil, source: source,
+                                          hnsw: options.hnsw ? options.hnswParameters : nil,
+                                          vectorType: model != nil ? options.vectorType : nil, source: source,
                                           generation: 0, files: files)
                    })
-        return try IndexDirectory(opening: directory)
-    }
-
-    // MARK: - Updates
-
-    /// Adds documents; an id already in the collection is an error (delete it first to replace it),
-    /// and nothing changes. Returns the updated collection.
-    @discardableResult
-    public func add(_ added: [Document], model: LocalEmbeddingModel? = nil,
-                    progress: any ProgressReporter = SilentProgress()) throws -> IndexDirectory {
-        var seen = Set<String>(minimumCapacity: added.count)
-        for document in added where !seen.insert(document.id).inserted || documents.document(id: document.id) != nil {
-            throw CollectionError.duplicateDocumentID(document.id)
-        }
-        return try update(adding: added, deleting: [], model: model, progress: progress)
-    }
-
-    /// Deletes documents by id; an unknown id is an error and nothing changes. Returns the updated collection.
-    @discardableResult
-    public func delete(ids: [String], progress: any ProgressReporter = SilentProgress()) throws -> IndexDirectory {
-        for id in ids where documents.document(id: id) == nil { throw CollectionError.unknownDocumentID(id) }
-        return try update(adding: [], deleting: Set(ids), model: nil, progress: progress)
-    }
-
-    private func update(adding added: [Document], deleting deleted: Set<String>, model given: LocalEmbeddingModel?,
-                        progress: any ProgressReporter) throws -> IndexDirectory {
-        let kept = (0..<documents.count).lazy.map(documents.document(at:)).filter { !deleted.contains($0.id) }
-        let all = Array(kept) + added
-        let needsVectors = (dense != nil || hnsw != nil) && !added.isEmpty
-        let model = needsVectors ? try given ?? loadModel() : given
-        if let model, let expected = manifest.model, model.identity != expected {
-            throw CollectionError.modelMismatch(path: directory.path, found: describe(expected), expected: describe(model.identity))
-        }
-        var addedVectors: [Float] = []
-        if needsVectors, let model {
-            progress.report(ProgressUpdate(task: "embedding documents", completed: 0, total: added.count, unit: "documents"))
-            addedVectors = try model.embedder.embed(added.map(\.text), kind: .document).values
-            progress.finish(ProgressUpdate(task: "embedding documents", completed: added.count, total: added.count, unit: "documents"))
-        }
-        let staging = directory.deletingLastPathComponent()
-            .appendingPathComponent(".\(directory.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)-update")
-        try? FileManager.default.removeItem(at: staging)
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
-        do {
-            try Self.writePart(.documents, in: staging) { try DocumentStore.write(all, to: $0) }
-            if bm25 != nil {
-                try BM25Indexing.build(records: all.map { Result<Document, Never>.success($0) }, source: nil,
-                                       to: staging.appendingPathComponent(CollectionPart.bm25.rawValue),
-                                       threads: defaultThreadCount, progress: progress)
-            }
-            if let dense {
-                let builder = try DenseIndexBuilder(destination: staging.appendingPathComponent(CollectionPart.dense.rawValue),
-                                                    model: dense.manifest.model, source: dense.manifest.source)
-                var ids: [String] = [], vectors: [Float] = []
-                for row in 0..<dense.count where !deleted.contains(dense.documentID(at: row)) {
-                    ids.append(dense.documentID(at: row))
-                    vectors.append(contentsOf: dense.vector(at: row))
-                    if ids.count == 4096 {
-                        try builder.append(ids: ids, vectors: vectors)
-                        ids.removeAll(keepingCapacity: true)
-                        vectors.removeAll(keepingCapacity: true)
-                    }
-                }
-                try builder.append(ids: ids + added.map(\.id), vectors: vectors + addedVectors)
-                try builder.finish()
-            }
-            if hnsw != nil {
-                let graph = try HNSWIndex(directory: directory.appendingPathComponent(CollectionPart.hnsw.rawValue),
-                                          model: manifest.model)
-                try graph.delete(ids: deleted.filter { graph.contains($0) }.sorted())
-                try graph.add(ids: added.map(\.id), vectors: addedVectors, threads: defaultThreadCount, progress: progress)
-                try graph.write(to: staging.appendingPathComponent(CollectionPart.hnsw.rawValue))
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: staging)
-            throw error
-        }
-        var next = manifest
-        try Self.commit(staging: staging, to: directory, parts: manifest.parts) { files in
-            next.documentCount = all.count
-            next.generation += 1
-            next.files = files
-            return next
-        }
         return try IndexDirectory(opening: directory)
     }
 
@@ -294,13 +225,13 @@ public final class IndexDirectory: Sendable {
     // MARK: - Writing
 
     /// Writes one part's files into `staging/<part>` (replacing what is there).
-    private static func writePart(_ part: CollectionPart, in staging: URL, _ fill: (URL) throws -> Void) throws {
+    static func writePart(_ part: CollectionPart, in staging: URL, _ fill: (URL) throws -> Void) throws {
         try AtomicDirectory.write(to: staging.appendingPathComponent(part.rawValue), fill)
     }
 
     /// Drops anything but the parts from `staging`, writes the manifest over the parts' files, and
     /// renames `staging` to `directory`: the commit point.
-    private static func commit(staging: URL, to directory: URL, parts: [CollectionPart],
+    static func commit(staging: URL, to directory: URL, parts: [CollectionPart],
                                manifest: ([String: FileChecksum]) throws -> CollectionManifest) throws {
         let fileManager = FileManager.default
         let wanted = Set(parts.map(\.rawValue))
@@ -313,4 +244,4 @@ public final class IndexDirectory: Sendable {
     }
 }
 
-private func describe(_ model: EmbeddingModelIdentity) -> String { "\(model.name) (\(model.fingerprint))" }
+func describe(_ model: EmbeddingModelIdentity) -> String { "\(model.name) (\(model.fingerprint))" }

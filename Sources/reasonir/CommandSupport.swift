@@ -5,6 +5,33 @@ import ReasonIR
 extension BM25Variant: ExpressibleByArgument {}
 extension ComputePrecision: ExpressibleByArgument {}
 extension EvaluationDataset.BRIGHTQueryField: ExpressibleByArgument {}
+extension VectorType: ExpressibleByArgument {}
+
+/// How a command that writes an index directory meets another writer of it.
+struct WriterOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Wait up to this many seconds for another writer of the directory to finish (default: fail at once).",
+                               valueName: "seconds"))
+    var wait: Double = 0
+
+    func validate() throws {
+        if wait < 0 { throw ValidationError("--wait must not be negative.") }
+    }
+}
+
+/// The index directory an update (`index add`, `delete`, `compact`) changes, and how.
+struct UpdateTarget: ParsableArguments {
+    @Argument(help: "The index directory.")
+    var index: String
+
+    @OptionGroup var writer: WriterOptions
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func open() throws -> IndexDirectory { try IndexDirectory.open(URL(fileURLWithPath: index)) }
+
+    var progress: TerminalProgress { TerminalProgress(quiet: quiet) }
+}
 
 /// Which retriever a command uses.
 enum RetrieverChoice: String, ExpressibleByArgument, CaseIterable {

@@ -48,6 +48,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Dense: the embedding model, by name or directory.")
     var model: String?
 
+    @Option(help: "Dense: how the cached document vectors are stored (f16: half the memory, scores to about three digits).")
+    var vectorType: VectorType = .f32
+
     @Option(help: "Dense: text put before each query (e.g. e5's \"query: \").")
     var queryInstruction: String?
 
@@ -179,13 +182,15 @@ struct EvalCommand: AsyncParsableCommand {
         }
         func semantic() throws -> DenseRetriever {
             let loaded = try LocalEmbeddingModel.load(model ?? "", threads: threads, precision: precision)
-            let location = directory(DenseIndexing.cacheKind(for: loaded))
+            let location = directory(DenseIndexing.cacheKind(for: loaded, vectorType: vectorType))
             let index: FlatDenseIndex
             if rebuild {
-                index = try DenseIndexing.build(corpus: dataset.corpus, model: loaded, to: location, progress: progress)
+                index = try DenseIndexing.build(corpus: dataset.corpus, model: loaded, to: location, vectorType: vectorType,
+                                                progress: progress)
             } else {
                 let (opened, reused) = try DenseIndexing.openOrBuild(corpus: dataset.corpus, model: loaded,
-                                                                   directory: location, progress: progress)
+                                                                   directory: location, vectorType: vectorType,
+                                                                   progress: progress)
                 if reused, !quiet { warn("using the embeddings at \(location.path)") }
                 index = opened
             }

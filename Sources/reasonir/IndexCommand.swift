@@ -6,8 +6,8 @@ import ReasonIR
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Build a collection's index directory from a corpus, or add and delete documents.",
-        subcommands: [IndexBuildCommand.self, IndexAddCommand.self, IndexDeleteCommand.self],
+        abstract: "Build a collection's index directory from a corpus, or add, replace and delete documents.",
+        subcommands: [IndexBuildCommand.self, IndexAddCommand.self, IndexDeleteCommand.self, IndexCompactCommand.self],
         defaultSubcommand: IndexBuildCommand.self)
 }
 
@@ -21,11 +21,14 @@ struct IndexBuildCommand: ParsableCommand {
             (--bm25, the default), dense/ (--dense MODEL: exact search) and hnsw/ (--hnsw, with \
             --dense). The whole directory is written under a temporary name and renamed, so an \
             interrupted build leaves any previous index intact; the embeddings of an interrupted \
-            build are kept in .OUT.building and the next run with the same corpus and model resumes.
+            build are kept in .OUT.building and the next run with the same corpus and model resumes. \
+            The corpus is streamed, never held in memory whole. --vector-type f16 stores the dense \
+            and HNSW vectors as IEEE half floats: half the size, scores to about three digits.
 
             Examples:
                 reasonir index ../shared/data/scifact/corpus.jsonl --out scifact.idx --bm25
                 reasonir index ../shared/data/scifact --out scifact.idx --bm25 --dense all-MiniLM-L6-v2 --hnsw
+                reasonir index ../shared/data/scifact --out scifact16.idx --dense all-MiniLM-L6-v2 --hnsw --vector-type f16
             """)
 
     @Argument(help: "The corpus: a JSONL file or a BEIR dataset directory.")
@@ -52,11 +55,16 @@ struct IndexBuildCommand: ParsableCommand {
     @Option(help: "HNSW: default beam width of a search.")
     var efSearch = 64
 
+    @Option(help: "How the dense and HNSW parts store vectors: f32, or f16 (half the size).")
+    var vectorType: VectorType = .f32
+
     @Option(help: "Documents embedded per batch (the resume granularity).")
     var batchSize = 256
 
     @Option(help: "Threads (default: every core).")
     var threads: Int = defaultThreadCount
+
+    @OptionGroup var writer: WriterOptions
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
@@ -73,12 +81,14 @@ struct IndexBuildCommand: ParsableCommand {
             let options = IndexDirectory.BuildOptions(
                 bm25: bm25 || dense == nil, denseModel: dense, hnsw: hnsw,
                 hnswParameters: HNSWParameters(m: m, efConstruction: efConstruction, efSearch: efSearch),
-                embeddingBatchSize: batchSize, threads: threads)
+                embeddingBatchSize: batchSize, threads: threads, vectorType: vectorType, waitForWriter: writer.wait)
             let built = try IndexDirectory.build(corpus: stream, to: URL(fileURLWithPath: out), options: options,
                                                  progress: TerminalProgress(quiet: quiet))
             var parts: [String] = []
             if let index = built.bm25 { parts.append("BM25 (\(index.termCount) terms)") }
-            if let model = built.manifest.model { parts.append("dense (\(model.name), \(model.dimension) dimensions)") }
+            if let model = built.manifest.model {
+                parts.append("dense (\(model.name), \(model.dimension) dimensions, \(vectorType.rawValue))")
+            }
             if built.hnsw != nil { parts.append("HNSW (m \(m))") }
             print("indexed \(built.manifest.documentCount) documents into \(out): " + parts.joined(separator: ", "))
         }
@@ -91,17 +101,18 @@ struct IndexAddCommand: ParsableCommand {
         abstract: "Add the documents of a JSONL file to an index directory.",
         discussion: """
             FILE is JSONL, BEIR (`_id`, `title`, `text`) or BRIGHT (`id`, `content`). An id already \
-            in the collection (or twice in FILE) is an error and nothing changes: delete the old \
-            document first to replace it. The BM25 part is rebuilt from the document store; only \
-            the new documents are embedded (with the collection's model), the HNSW graph gains \
-            them. The updated directory replaces the old one in one rename.
+            in the collection is an error and nothing changes, unless --replace is given: then the \
+            new document replaces the old one everywhere (documents, BM25, dense, HNSW). An id \
+            twice in FILE is always an error. The BM25 part is rebuilt from the document store; \
+            only the new documents are embedded (with the collection's model), the HNSW graph \
+            gains them. The updated directory replaces the old one in one rename.
 
-            Example:
+            Examples:
                 reasonir index add scifact.idx new-abstracts.jsonl
+                reasonir index add scifact.idx corrected-abstracts.jsonl --replace
             """)
 
-    @Argument(help: "The index directory.")
-    var index: String
+    @OptionGroup var target: UpdateTarget
 
     @Argument(help: "The documents to add (JSONL).")
     var file: String
@@ -109,16 +120,20 @@ struct IndexAddCommand: ParsableCommand {
     @Option(help: "The embedding model, when it has moved since the build (must be the same model).")
     var model: String?
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @Flag(help: "Replace the documents whose id is already in the collection (otherwise such an id is an error).")
+    var replace = false
 
     func run() throws {
         try reportingErrors {
-            let opened = try IndexDirectory.open(URL(fileURLWithPath: index))
+            let opened = try target.open()
             let documents = try CorpusFile.open(URL(fileURLWithPath: file)).collect()
             let loaded = try model.map { try LocalEmbeddingModel.load($0) }
-            let updated = try opened.add(documents, model: loaded, progress: TerminalProgress(quiet: quiet))
-            print("added \(documents.count) documents; \(index) holds \(updated.manifest.documentCount)")
+            let (wait, progress) = (target.writer.wait, target.progress)
+            let updated = replace
+                ? try opened.upsert(documents, model: loaded, waitForWriter: wait, progress: progress)
+                : try opened.add(documents, model: loaded, waitForWriter: wait, progress: progress)
+            let verb = replace ? "added or replaced" : "added"
+            print("\(verb) \(documents.count) documents; \(target.index) holds \(updated.manifest.documentCount)")
         }
     }
 }
@@ -130,14 +145,14 @@ struct IndexDeleteCommand: ParsableCommand {
         discussion: """
             An unknown id is an error and nothing changes. The BM25 part is rebuilt from the \
             document store, the flat index drops the vectors, the HNSW graph keeps them as \
-            tombstones that searches skip.
+            tombstones that searches skip, until they pass 20% of its nodes: then it is rebuilt \
+            from the live vectors (as `reasonir index compact` does at any time).
 
             Example:
                 reasonir index delete scifact.idx 4983 5836
             """)
 
-    @Argument(help: "The index directory.")
-    var index: String
+    @OptionGroup var target: UpdateTarget
 
     @Argument(help: "The ids of the documents to delete.")
     var ids: [String]
@@ -148,9 +163,33 @@ struct IndexDeleteCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let opened = try IndexDirectory.open(URL(fileURLWithPath: index))
-            let updated = try opened.delete(ids: ids)
-            print("deleted \(ids.count) documents; \(index) holds \(updated.manifest.documentCount)")
+            let updated = try target.open().delete(ids: ids, waitForWriter: target.writer.wait, progress: target.progress)
+            print("deleted \(ids.count) documents; \(target.index) holds \(updated.manifest.documentCount)")
+        }
+    }
+}
+
+struct IndexCompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Rebuild an index directory's HNSW graph from the live vectors, dropping deleted nodes.",
+        discussion: """
+            Deleted documents stay in the HNSW graph as tombstones that searches pass through; an \
+            update rebuilds the graph once they pass 20% of its nodes, this command at once. The \
+            other parts are rewritten as they are (the flat index never keeps deleted rows).
+
+            Example:
+                reasonir index compact scifact.idx
+            """)
+
+    @OptionGroup var target: UpdateTarget
+
+    func run() throws {
+        try reportingErrors {
+            let opened = try target.open()
+            let tombstones = opened.hnsw?.deletedCount ?? 0
+            let compacted = try opened.compact(waitForWriter: target.writer.wait, progress: target.progress)
+            print("compacted \(target.index): \(compacted.manifest.documentCount) documents, \(tombstones) deleted HNSW nodes dropped")
         }
     }
 }

@@ -8,10 +8,7 @@ struct IndexDirectoryTests {
     /// A collection of SciFact's first 300 documents with every part, embedded by tiny-bert.
     func build(_ parts: IndexDirectory.BuildOptions = .init(bm25: true, denseModel: TestPaths.tinyBert.path, hnsw: true))
         throws -> (IndexDirectory, URL) {
-        let scratch = try TestPaths.temporaryDirectory()
-        let corpus = try CollectionTestData.scifactSlice(0..<300, into: scratch, name: "corpus.jsonl")
-        let directory = scratch.appendingPathComponent("scifact.idx")
-        return (try IndexDirectory.build(corpus: try CorpusFile.open(corpus), to: directory, options: parts), scratch)
+        try CollectionTestData.collection(parts)
     }
 
     @Test func buildOpenAndSearchEveryRetriever() throws {

@@ -74,37 +74,37 @@ import TestSupport
     @Test func badVectorsAreRefused() throws {
         let builder = try DenseIndexBuilder(destination: (try TestPaths.temporaryDirectory()).appendingPathComponent("x"),
                                             model: Self.model, source: nil)
-        #expect(throws: DenseIndexError.wrongDimension(expected: 8, found: 7)) {
+        #expect(throws: VectorIndexError.wrongDimension(expected: 8, found: 7)) {
             try builder.append(ids: ["a"], vectors: [Float](repeating: 0, count: 7))
         }
         var nan = [Float](repeating: 0, count: 8)
         nan[3] = .nan
-        #expect(throws: DenseIndexError.notFinite(id: "a")) { try builder.append(ids: ["a"], vectors: nan) }
+        #expect(throws: VectorIndexError.notFinite(id: "a")) { try builder.append(ids: ["a"], vectors: nan) }
         try builder.append(ids: ["b"], vectors: [Float](repeating: 0.1, count: 8))
-        #expect(throws: DenseIndexError.duplicateDocumentID("b")) {
+        #expect(throws: VectorIndexError.duplicateDocumentID("b")) {
             try builder.append(ids: ["b"], vectors: [Float](repeating: 0.1, count: 8))
         }
     }
 
     @Test func foreignDamagedAndOtherVersionDirectoriesAreNamed() throws {
         let empty = (try TestPaths.temporaryDirectory())
-        #expect(throws: DenseIndexError.notAnIndex(path: empty.path)) { try FlatDenseIndex(directory: empty) }
+        #expect(throws: VectorIndexError.notAnIndex(path: empty.path, format: DenseIndexFormat.name)) { try FlatDenseIndex(directory: empty) }
 
         let directory = (try TestPaths.temporaryDirectory()).appendingPathComponent("flat")
         _ = try build(10, into: directory)
-        #expect(throws: DenseIndexError.self) {
+        #expect(throws: VectorIndexError.self) {
             try FlatDenseIndex(directory: directory, model: EmbeddingModelIdentity(name: "other", fingerprint: "1", dimension: 8))
         }
         let vectorsURL = directory.appendingPathComponent(DenseIndexFormat.vectorsFile)
         let data = try Data(contentsOf: vectorsURL)
         try data.prefix(data.count - 4).write(to: vectorsURL)
-        #expect(throws: DenseIndexError.self) { try FlatDenseIndex(directory: directory) }
+        #expect(throws: VectorIndexError.self) { try FlatDenseIndex(directory: directory) }
 
         let manifestURL = directory.appendingPathComponent(DenseIndexFormat.manifestFile)
         var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
         manifest["formatVersion"] = 7
         try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
-        #expect(throws: DenseIndexError.otherFormatVersion(path: directory.path, found: 7, expected: DenseIndexFormat.version)) {
+        #expect(throws: VectorIndexError.otherFormatVersion(path: directory.path, found: 7, expected: DenseIndexFormat.version)) {
             try FlatDenseIndex(directory: directory)
         }
     }
@@ -113,7 +113,7 @@ import TestSupport
         let directory = (try TestPaths.temporaryDirectory()).appendingPathComponent("flat")
         _ = try build(10, into: directory)
         let index = try FlatDenseIndex(directory: directory)
-        #expect(throws: DenseIndexError.self) { try index.search([Float](repeating: 0.1, count: 7), k: 3) }
-        #expect(throws: DenseIndexError.self) { try index.search([Float](repeating: .nan, count: 8), k: 3) }
+        #expect(throws: VectorIndexError.self) { try index.search([Float](repeating: 0.1, count: 7), k: 3) }
+        #expect(throws: VectorIndexError.self) { try index.search([Float](repeating: .nan, count: 8), k: 3) }
     }
 }

@@ -159,6 +159,25 @@ struct HNSWIndexTests {
         #expect(try rebuilt.search(query, k: 1)[0][0].id != "doc4")
     }
 
+    @Test("half the documents deleted, the graph rebuilt: recall@10 ≥ 0.95 against brute force over the live vectors")
+    func recallAfterDeletingHalf() throws {
+        let d = 64
+        let index = try HNSWIndex.build(ids: clustered.ids, vectors: clustered.vectors, dimension: d,
+                                        parameters: HNSWParameters(m: 16, efConstruction: 64, efSearch: 64), threads: 2)
+        try index.delete(ids: stride(from: 0, to: 5000, by: 2).map { "doc\($0)" })
+        let rebuilt = try index.rebuilt(threads: 2)
+        #expect(rebuilt.count == 2500 && rebuilt.deletedCount == 0 && rebuilt.graph.unreachableFromEntry() == 0)
+        // The live documents are the odd positions: live row r is doc(2r + 1).
+        var live: [Float] = []
+        for r in 0..<2500 { live += clustered.vectors[((2 * r + 1) * d)..<((2 * r + 2) * d)] }
+        let truth = (0..<200).map { q in
+            VectorTestData.bruteForce(live, dimension: d, query: clustered.queries[(q * d)..<((q + 1) * d)], k: 10)
+                .map { 2 * $0.position + 1 }
+        }
+        let r = recall(try rebuilt.search(clustered.queries, k: 10, threads: 2), truth: truth)
+        #expect(r >= 0.95, "recall@10 after deleting half and rebuilding: \(r)")
+    }
+
     @Test("built from a flat index's vectors: its model and order; equal to exact search at a wide beam")
     func buildFromFlatIndex() throws {
         let n = 800, d = 64
@@ -182,7 +201,7 @@ struct HNSWIndexTests {
         try index.write(to: location)
         _ = try HNSWIndex(directory: location, model: flat.manifest.model)
         let other = EmbeddingModelIdentity(name: "other", fingerprint: "ffff", dimension: d)
-        #expect(throws: HNSWIndexError.self) { try HNSWIndex(directory: location, model: other) }
+        #expect(throws: VectorIndexError.self) { try HNSWIndex(directory: location, model: other) }
     }
 
     @Test("L2 distance: the nearest by Euclidean distance, scores minus the squared distance")
@@ -208,31 +227,31 @@ struct HNSWIndexTests {
         let d = 8
         let vectors = VectorTestData.uniform(count: 10, dimension: d, seed: 1)
         let ids = VectorTestData.ids(10)
-        #expect(throws: HNSWIndexError.wrongDimension(expected: d, found: 7)) {
+        #expect(throws: VectorIndexError.wrongDimension(expected: d, found: 7)) {
             try HNSWIndex.build(ids: ["a"], vectors: [Float](repeating: 0.1, count: 7), dimension: d)
         }
         var withNaN = vectors
         withNaN[3 * d + 2] = .nan
-        #expect(throws: HNSWIndexError.notFinite(id: "doc3")) {
+        #expect(throws: VectorIndexError.notFinite(id: "doc3")) {
             try HNSWIndex.build(ids: ids, vectors: withNaN, dimension: d)
         }
-        #expect(throws: HNSWIndexError.duplicateDocumentID("doc1")) {
+        #expect(throws: VectorIndexError.duplicateDocumentID("doc1")) {
             try HNSWIndex.build(ids: ids.map { $0 == "doc2" ? "doc1" : $0 }, vectors: vectors, dimension: d)
         }
         let index = try HNSWIndex.build(ids: ids, vectors: vectors, dimension: d)
-        #expect(throws: HNSWIndexError.duplicateDocumentID("doc4")) {
+        #expect(throws: VectorIndexError.duplicateDocumentID("doc4")) {
             try index.add(ids: ["doc4"], vectors: Array(vectors[0..<d]))
         }
         #expect(index.count == 10)  // nothing was added
-        #expect(throws: HNSWIndexError.unknownDocumentID("nope")) { try index.delete(ids: ["doc1", "nope"]) }
+        #expect(throws: VectorIndexError.unknownDocumentID("nope")) { try index.delete(ids: ["doc1", "nope"]) }
         #expect(index.deletedCount == 0)  // nothing was deleted
-        #expect(throws: HNSWIndexError.wrongDimension(expected: d, found: 5)) { try index.search([1, 2, 3, 4, 5], k: 1) }
-        #expect(throws: HNSWIndexError.notFinite(id: "<query>")) {
+        #expect(throws: VectorIndexError.wrongDimension(expected: d, found: 5)) { try index.search([1, 2, 3, 4, 5], k: 1) }
+        #expect(throws: VectorIndexError.notFinite(id: "<query>")) {
             try index.search([Float](repeating: .infinity, count: d), k: 1)
         }
-        #expect(throws: HNSWIndexError.self) { try index.search(Array(vectors[0..<d]), k: 1, efSearch: 0) }
-        #expect(throws: HNSWIndexError.self) { try HNSWIndex(dimension: d, parameters: HNSWParameters(m: 1)) }
-        #expect(throws: HNSWIndexError.self) { try HNSWIndex(dimension: 0) }
+        #expect(throws: VectorIndexError.self) { try index.search(Array(vectors[0..<d]), k: 1, efSearch: 0) }
+        #expect(throws: VectorIndexError.self) { try HNSWIndex(dimension: d, parameters: HNSWParameters(m: 1)) }
+        #expect(throws: VectorIndexError.self) { try HNSWIndex(dimension: 0) }
         #expect(try index.search([], k: 3).isEmpty)
         #expect(try index.search(Array(vectors[0..<d]), k: 0)[0].isEmpty)
         let empty = try HNSWIndex(dimension: d)
@@ -256,17 +275,17 @@ struct HNSWIndexTests {
             try damage(url)
             return url
         }
-        func open(_ url: URL) -> HNSWIndexError? {
+        func open(_ url: URL) -> VectorIndexError? {
             do {
                 _ = try HNSWIndex(directory: url)
                 return nil
-            } catch let error as HNSWIndexError {
+            } catch let error as VectorIndexError {
                 return error
             } catch {
                 return nil
             }
         }
-        func isCorrupt(_ error: HNSWIndexError?) -> Bool {
+        func isCorrupt(_ error: VectorIndexError?) -> Bool {
             if case .corrupt = error { return true }
             return false
         }
@@ -284,15 +303,15 @@ struct HNSWIndexTests {
         }
 
         // Nothing there, an empty directory, a flat index (a foreign format).
-        #expect(open(directory.appendingPathComponent("missing")) == .notAnIndex(path: directory.appendingPathComponent("missing").path))
+        #expect(open(directory.appendingPathComponent("missing")) == .notAnIndex(path: directory.appendingPathComponent("missing").path, format: HNSWIndexFormat.name))
         let empty = directory.appendingPathComponent("empty")
         try fm.createDirectory(at: empty, withIntermediateDirectories: true)
-        #expect(open(empty) == .notAnIndex(path: empty.path))
+        #expect(open(empty) == .notAnIndex(path: empty.path, format: HNSWIndexFormat.name))
         let flat = try VectorTestData.flatIndex(ids: ["a"], vectors: [Float](repeating: 0.125, count: d), dimension: d,
                                                 at: directory.appendingPathComponent("flat"))
-        #expect(open(flat.directory) == .notAnIndex(path: flat.directory.path))
+        #expect(open(flat.directory) == .notAnIndex(path: flat.directory.path, format: HNSWIndexFormat.name))
         // And the flat index refuses an HNSW directory.
-        #expect(throws: DenseIndexError.notAnIndex(path: good.path)) { try FlatDenseIndex(directory: good) }
+        #expect(throws: VectorIndexError.notAnIndex(path: good.path, format: DenseIndexFormat.name)) { try FlatDenseIndex(directory: good) }
 
         let newer = try copy("newer") { url in try editManifest(url) { $0["formatVersion"] = 2 } }
         #expect(open(newer) == .otherFormatVersion(path: newer.path, found: 2, expected: 1))
@@ -329,6 +348,6 @@ struct HNSWIndexTests {
         // A flipped bit in the vectors opens (sizes and links are fine) but fails verification.
         let flipped = try copy("flipped") { url in try patch(url, HNSWIndexFormat.vectorsFile, at: 100, [0x42]) }
         let opened = try HNSWIndex(directory: flipped)
-        #expect(throws: HNSWIndexError.self) { try opened.verify() }
+        #expect(throws: VectorIndexError.self) { try opened.verify() }
     }
 }

@@ -1,4 +1,6 @@
+import CKernels
 import Foundation
+import Testing
 @testable import Retrieval
 
 /// Reproducible random vectors for the dense index tests.
@@ -94,11 +96,56 @@ enum VectorTestData {
         return best
     }
 
+    /// The inner product of `q` and row `row` of `base` (rows of `q.count` values), or with `l2`
+    /// their squared distance, in Double: the kernels' reference.
+    static func reference(_ q: [Float], _ base: [Float], row: Int, l2: Bool) -> Double {
+        let n = q.count
+        return (0..<n).reduce(0.0) { sum, j in
+            let a = Double(q[j]), b = Double(base[row * n + j])
+            return sum + (l2 ? (a - b) * (a - b) : a * b)
+        }
+    }
+
+    /// `values` rounded to the nearest Float16 and widened again: what a Float16 index holds.
+    static func roundedToHalf(_ values: [Float]) -> [Float] {
+        var halves = [UInt16](repeating: 0, count: values.count)
+        var out = [Float](repeating: 0, count: values.count)
+        rk_f32_to_f16(values, &halves, values.count)
+        rk_f16_to_f32(halves, &out, values.count)
+        return out
+    }
+
+    /// Checks a search's hits against a brute-force reference of at least `k + 1` (position,
+    /// score): every score within `tolerance` of the reference's at its rank, and every id equal
+    /// unless a neighbouring reference score is within `tolerance` (a tie up to rounding).
+    static func expectMatches(_ got: [ScoredDocument], _ reference: [(position: Int, score: Double)], ids: [String],
+                              tolerance: Double = 1e-5, _ comment: String) {
+        for (rank, hit) in got.enumerated() {
+            #expect(abs(hit.score - reference[rank].score) < tolerance, "\(comment) rank \(rank)")
+            let gapBefore = rank == 0 ? 1.0 : reference[rank - 1].score - reference[rank].score
+            let gapAfter = reference[rank].score - reference[rank + 1].score
+            if gapBefore > tolerance && gapAfter > tolerance {
+                #expect(hit.id == ids[reference[rank].position], "\(comment) rank \(rank)")
+            }
+        }
+    }
+
+    /// The share of `truth`'s ids (per query) that `results` found.
+    static func recall(_ results: [[ScoredDocument]], truth: [[ScoredDocument]]) -> Double {
+        var found = 0, total = 0
+        for (hits, expected) in zip(results, truth) {
+            let wanted = Set(expected.map(\.id))
+            found += hits.filter { wanted.contains($0.id) }.count
+            total += expected.count
+        }
+        return Double(found) / Double(max(total, 1))
+    }
+
     /// Writes a flat index of these vectors with `DenseIndexBuilder`.
     static func flatIndex(ids: [String], vectors: [Float], dimension: Int, at directory: URL,
-                          model name: String = "test-model") throws -> FlatDenseIndex {
+                          model name: String = "test-model", vectorType: VectorType = .f32) throws -> FlatDenseIndex {
         let model = EmbeddingModelIdentity(name: name, fingerprint: "0123456789abcdef", dimension: dimension)
-        let builder = try DenseIndexBuilder(destination: directory, model: model, source: nil)
+        let builder = try DenseIndexBuilder(destination: directory, model: model, source: nil, vectorType: vectorType)
         let batch = 1000
         var start = 0
         while start < ids.count {

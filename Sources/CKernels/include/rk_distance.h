@@ -1,7 +1,7 @@
 #ifndef REASONIR_RK_DISTANCE_H
 #define REASONIR_RK_DISTANCE_H
 
-// Float32 kernels for vector search (HNSW, exact top-k). Each has a portable scalar path and an
+// Kernels for vector search (HNSW, exact top-k) over Float32 and Float16 rows. Each has a portable scalar path and an
 // AVX2+FMA path chosen once at run time from the CPU; the library is compiled for the baseline.
 // Unlike the encoder kernels they ignore `rk_force_scalar`: a build or search must never switch
 // paths half way (equal inputs must give equal distances), so tests call the `_scalar` entry
@@ -48,6 +48,28 @@ void rk_l2sq_f32_gather_scalar(const float *q, const float *base, ptrdiff_t stri
                                const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out);
 void rk_topk_fold_scalar(const float *scores, ptrdiff_t ld, ptrdiff_t rows, ptrdiff_t cols, int64_t first,
                          ptrdiff_t k, float *heap_scores, int64_t *heap_ids, int32_t *counts);
+
+/// Float16 storage: rows of IEEE halves (little-endian bit patterns) against a Float32 query,
+/// widened exactly and summed in Float32. Paths: AVX-512F, AVX2+FMA+F16C, scalar, chosen once from
+/// the CPU; `rk_half_simd_level` says which (2, 1, 0). The `_at` forms take a level (lowered to
+/// what the CPU has), for tests and benchmarks.
+int rk_half_simd_level(void);
+/// out[j] = dot(q, base + ids[j]·stride), as `rk_dot_f32_gather`.
+void rk_dot_f16_gather(const float *q, const uint16_t *base, ptrdiff_t stride,
+                       const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out);
+/// out[j] = l2sq(q, base + ids[j]·stride).
+void rk_l2sq_f16_gather(const float *q, const uint16_t *base, ptrdiff_t stride,
+                        const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out);
+/// out[r] = dot(q, base + r·n) for `rows` consecutive rows (exact search of one query).
+void rk_dot_f16_rows(const float *q, const uint16_t *base, ptrdiff_t rows, ptrdiff_t n, float *out);
+/// dst[i] = src[i] rounded to the nearest half, ties to even (beyond ±65504: ±infinity).
+void rk_f32_to_f16(const float *src, uint16_t *dst, ptrdiff_t n);
+void rk_dot_f16_gather_at(int level, const float *q, const uint16_t *base, ptrdiff_t stride,
+                          const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out);
+void rk_l2sq_f16_gather_at(int level, const float *q, const uint16_t *base, ptrdiff_t stride,
+                           const uint32_t *ids, ptrdiff_t count, ptrdiff_t n, float *out);
+void rk_dot_f16_rows_at(int level, const float *q, const uint16_t *base, ptrdiff_t rows, ptrdiff_t n, float *out);
+void rk_f32_to_f16_at(int level, const float *src, uint16_t *dst, ptrdiff_t n);
 
 /// Brings the cache line holding `p` closer (a hint; never faults).
 static inline void rk_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }

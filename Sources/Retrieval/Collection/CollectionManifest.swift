@@ -48,16 +48,19 @@ public struct CollectionManifest: Codable, Sendable, Equatable {
     /// Where that model was loaded from, so `add` and `search` can load it again.
     public var modelLocation: String?
     public var hnsw: HNSWParameters?
+    /// How the dense and HNSW vectors are stored; absent without them, and in manifests written
+    /// before Float16 (Float32 then, so those directories open unchanged).
+    public var vectorType: VectorType?
     /// The corpus file of the first build.
     public var source: CorpusFingerprint?
-    /// Builds and updates so far: 0 after a build, one more per `add` or `delete`.
+    /// Builds and updates so far: 0 after a build, one more per `add`, `upsert`, `delete` or `compact`.
     public var generation: Int
     /// Every file of every part, by its path inside the directory (`bm25/bm25.bin`).
     public var files: [String: FileChecksum]
 
     public init(documentCount: Int, parts: [CollectionPart], bm25: CollectionBM25Settings?, model: EmbeddingModelIdentity?,
-                modelLocation: String?, hnsw: HNSWParameters?, source: CorpusFingerprint?, generation: Int,
-                files: [String: FileChecksum]) {
+                modelLocation: String?, hnsw: HNSWParameters?, vectorType: VectorType? = nil, source: CorpusFingerprint?,
+                generation: Int, files: [String: FileChecksum]) {
         format = CollectionFormat.name
         formatVersion = CollectionFormat.version
         self.documentCount = documentCount
@@ -66,6 +69,7 @@ public struct CollectionManifest: Codable, Sendable, Equatable {
         self.model = model
         self.modelLocation = modelLocation
         self.hnsw = hnsw
+        self.vectorType = vectorType
         self.source = source
         self.generation = generation
         self.files = files
@@ -142,7 +146,7 @@ public enum CollectionError: Error, CustomStringConvertible, Equatable {
         case .hnswNeedsDense:
             return "an HNSW index is built over the dense vectors: --hnsw needs --dense MODEL"
         case .duplicateDocumentID(let id):
-            return "document id \"\(id)\" occurs more than once (ids must be unique; delete the old document first to replace it)"
+            return "document id \"\(id)\" occurs more than once (ids must be unique; `reasonir index add --replace` replaces a stored document)"
         case .unknownDocumentID(let id):
             return "no document \"\(id)\" in the collection"
         }

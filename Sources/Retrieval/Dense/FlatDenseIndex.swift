@@ -2,9 +2,10 @@ import CKernels
 import Foundation
 import Tensor
 
-/// Exact inner-product search over memory-mapped Float32 vectors: query batches times document
-/// blocks through sgemm, each block's scores folded into per-query top-k heaps.
-/// With L2-normalised vectors the inner product is the cosine.
+/// Exact inner-product search over memory-mapped vectors: query batches times document blocks
+/// through sgemm, each block's scores folded into per-query top-k heaps. With L2-normalised
+/// vectors the inner product is the cosine. Float16 vectors are widened a block at a time into a
+/// Float32 tile for sgemm; one or a few queries skip the tile and go through a SIMD f16·f32 kernel.
 ///
 /// Immutable after opening, hence `Sendable`.
 public final class FlatDenseIndex: Sendable {
@@ -15,29 +16,30 @@ public final class FlatDenseIndex: Sendable {
 
     public var count: Int { manifest.count }
     public var dimension: Int { manifest.dimension }
+    public var vectorType: VectorType { manifest.storedType }
 
     /// Opens the index; with `model`, refuses an index made by another model.
     public init(directory: URL, model: EmbeddingModelIdentity? = nil) throws {
         self.directory = directory
-        switch ManifestFile.read(DenseManifest.self, in: directory, format: DenseIndexFormat.name, version: DenseIndexFormat.version) {
-        case .success(let read): manifest = read
-        case .failure(.notThisFormat): throw DenseIndexError.notAnIndex(path: directory.path)
-        case .failure(.otherVersion(let found)):
-            throw DenseIndexError.otherFormatVersion(path: directory.path, found: found, expected: DenseIndexFormat.version)
-        case .failure(.unreadable(let reason)):
-            throw DenseIndexError.corrupt(path: directory.appendingPathComponent(ManifestFile.name).path, reason: reason)
-        }
+        manifest = try VectorIndexError.readManifest(DenseManifest.self, in: directory, format: DenseIndexFormat.name,
+                                                     version: DenseIndexFormat.version)
         if let model, model != manifest.model {
-            throw DenseIndexError.modelMismatch(path: directory.path, found: "\(manifest.model.name) (\(manifest.model.fingerprint))",
-                                                expected: "\(model.name) (\(model.fingerprint))")
+            throw VectorIndexError.modelMismatch(path: directory.path, found: "\(manifest.model.name) (\(manifest.model.fingerprint))",
+                                                 expected: "\(model.name) (\(model.fingerprint))")
         }
-        vectorsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.vectorsFile).path)
-        idsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.idsFile).path)
-        guard vectorsFile.size == manifest.vectorBytes, manifest.vectorBytes == manifest.count * manifest.dimension * 4 else {
-            throw DenseIndexError.corrupt(path: vectorsFile.path, reason: "size is \(vectorsFile.size) bytes, expected \(manifest.count * manifest.dimension * 4)")
+        let vectorsPath = directory.appendingPathComponent(manifest.storedType.vectorsFile).path
+        do {
+            vectorsFile = try MappedFile(path: vectorsPath)
+            idsFile = try MappedFile(path: directory.appendingPathComponent(DenseIndexFormat.idsFile).path)
+        } catch {
+            throw VectorIndexError.corrupt(path: directory.path, reason: "\(error)")
+        }
+        let expected = manifest.count * manifest.dimension * manifest.storedType.bytesPerValue
+        guard vectorsFile.size == manifest.vectorBytes, manifest.vectorBytes == expected else {
+            throw VectorIndexError.corrupt(path: vectorsFile.path, reason: "size is \(vectorsFile.size) bytes, expected \(expected)")
         }
         guard idsFile.size >= 8 * (manifest.count + 1), idOffset(manifest.count) == idsFile.size - 8 * (manifest.count + 1) else {
-            throw DenseIndexError.corrupt(path: idsFile.path, reason: "the id table does not match \(manifest.count) documents")
+            throw VectorIndexError.corrupt(path: idsFile.path, reason: "the id table does not match \(manifest.count) documents")
         }
     }
 
@@ -51,20 +53,35 @@ public final class FlatDenseIndex: Sendable {
         return String(decoding: UnsafeRawBufferPointer(rebasing: idsFile.bytes[(base + start)..<(base + end)]), as: UTF8.self)
     }
 
-    /// The stored vectors as a `count × dimension` matrix view.
-    public var vectors: MatrixView {
-        MatrixView(base: vectorsFile.bytes.baseAddress!.assumingMemoryBound(to: Float.self), rows: count, columns: dimension)
+    /// The stored vectors as a `count × dimension` Float32 matrix; nil for Float16 storage.
+    public var floatVectors: MatrixView? {
+        guard vectorType == .f32 else { return nil }
+        return MatrixView(base: vectorsFile.bytes.baseAddress!.assumingMemoryBound(to: Float.self), rows: count, columns: dimension)
     }
 
-    /// The vector of document `index`.
-    public func vector(at index: Int) -> UnsafeBufferPointer<Float> { vectors.row(index) }
+    /// The stored rows as they are on disk (`vectorType`), row-major; nil when empty.
+    public var encodedVectors: UnsafeRawPointer? { vectorsFile.base }
+
+    /// The bytes of rows `range`, as stored (to copy them into another index of the same type).
+    public func encodedRows(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        let rowBytes = dimension * vectorType.bytesPerValue
+        return vectorsFile.bytes(range.lowerBound * rowBytes..<range.upperBound * rowBytes)
+    }
+
+    /// The vector of document `index`, widened to Float32.
+    public func vector(at index: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: dimension) { buffer, initialized in
+            vectorType.decode(encodedRows(index..<(index + 1)).baseAddress!, count: dimension, into: buffer.baseAddress!)
+            initialized = dimension
+        }
+    }
 
     /// Recomputes the vectors' checksum.
     public func verify() throws {
         var checksum = FNV1a64()
         checksum.update(vectorsFile.bytes)
         guard checksum.hex == manifest.vectorChecksum else {
-            throw DenseIndexError.corrupt(path: vectorsFile.path, reason: "checksum mismatch")
+            throw VectorIndexError.corrupt(path: vectorsFile.path, reason: "checksum mismatch")
         }
     }
 
@@ -78,11 +95,11 @@ public final class FlatDenseIndex: Sendable {
     public func search(_ queries: [Float], k: Int, excluding: [Set<String>]? = nil,
                        blockSize: Int = 1024, threads: Int = defaultThreadCount) throws -> [[ScoredDocument]] {
         guard queries.count % dimension == 0 else {
-            throw DenseIndexError.wrongDimension(expected: dimension, found: queries.count)
+            throw VectorIndexError.wrongDimension(expected: dimension, found: queries.count)
         }
         let queryCount = queries.count / dimension
         guard queryCount > 0, count > 0, k > 0 else { return Array(repeating: [], count: queryCount) }
-        guard queries.allSatisfy(\.isFinite) else { throw DenseIndexError.notFinite(id: "<query>") }
+        guard queries.allSatisfy(\.isFinite) else { throw VectorIndexError.notFinite(id: "<query>") }
         let excludedIndexes: [Set<Int>] = excluding.map { lists in
             let wanted = Set(lists.flatMap { $0 })
             var map: [String: Int] = [:]
@@ -96,8 +113,10 @@ public final class FlatDenseIndex: Sendable {
         let workers = Swift.max(1, Swift.min(threads, blocks))
         let queryChunk = Swift.min(queryCount, Self.queryChunk)
 
-        // Per worker: a score block and top-k heaps for every query.
+        // Per worker: a score block, top-k heaps for every query, and for Float16 a Float32 tile.
         let scoreBuffers = (0..<workers).map { _ in Matrix(rows: queryChunk, columns: block) }
+        let tiles = vectorType == .f16 && queryCount > Self.halfKernelQueries
+            ? (0..<workers).map { _ in Matrix(rows: block, columns: dimension) } : []
         var heapScores = [Float](repeating: 0, count: workers * queryCount * heapSize)
         var heapIDs = [Int64](repeating: 0, count: workers * queryCount * heapSize)
         var heapCounts = [Int32](repeating: 0, count: workers * queryCount)
@@ -105,7 +124,6 @@ public final class FlatDenseIndex: Sendable {
         BLAS.threadCount = 1
         defer { BLAS.threadCount = savedBLASThreads }
         let pool = workers > 1 ? ThreadPool(threadCount: workers) : nil
-        let all = vectors
         queries.withUnsafeBufferPointer { queryBuffer in
             heapScores.withUnsafeMutableBufferPointer { hs in
                 heapIDs.withUnsafeMutableBufferPointer { hi in
@@ -118,7 +136,7 @@ public final class FlatDenseIndex: Sendable {
                             let body = { (b: Int, worker: Int) in
                                 let start = b * block, end = Swift.min(start + block, self.count)
                                 let out = scoreBuffers[worker].mutableView.rows(0..<(q1 - q0)).columns(0..<(end - start))
-                                BLAS.gemm(chunk, all.rows(start..<end), transposeB: true, into: out)
+                                self.score(chunk, against: start..<end, into: out, tile: tiles.isEmpty ? nil : tiles[worker])
                                 let offset = worker * queryCount + q0
                                 rk_topk_fold(out.base, out.rowStride, q1 - q0, end - start, Int64(start), heapSize,
                                              hsBase + offset * heapSize, hiBase + offset * heapSize, hcBase + offset)
@@ -151,6 +169,29 @@ public final class FlatDenseIndex: Sendable {
                 .map { ScoredDocument(id: documentID(at: $0.index), score: Double($0.score)) }
         }
     }
+
+    /// Scores of `queries` against the documents `rows`, into `out` (queries × rows): one sgemm on
+    /// Float32 storage; on Float16, the f16·f32 kernel per query, or with a `tile` the rows widened
+    /// into it and one sgemm.
+    private func score(_ queries: MatrixView, against rows: Range<Int>, into out: MutableMatrixView, tile: Matrix?) {
+        if let floats = floatVectors {
+            BLAS.gemm(queries, floats.rows(rows), transposeB: true, into: out)
+            return
+        }
+        let halves = encodedVectors!.assumingMemoryBound(to: UInt16.self) + rows.lowerBound * dimension
+        if let tile {
+            rk_f16_to_f32(halves, tile.storage, rows.count * dimension)
+            BLAS.gemm(queries, tile.view.rows(0..<rows.count), transposeB: true, into: out)
+        } else {
+            for q in 0..<queries.rows {
+                rk_dot_f16_rows(queries.base + q * queries.rowStride, halves, rows.count, dimension, out.base + q * out.rowStride)
+            }
+        }
+    }
+
+    /// Float16 storage: up to this many queries go through the f16·f32 kernel (reading half the
+    /// bytes of a Float32 tile, with no widening pass); more share one widened tile and sgemm.
+    static let halfKernelQueries = 4
 
     /// Queries multiplied at once: with 1024-document blocks, a 256-query chunk's scores (1 MiB) stay in L2.
     static let queryChunk = 256

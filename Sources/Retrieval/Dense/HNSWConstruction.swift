@@ -16,7 +16,7 @@ extension HNSWGraph {
         guard !range.isEmpty else { return }
         var remaining = range
         let ef = parameters.efConstruction
-        let single = HNSWScratch(nodes: count, maxLinks: maxLinks0, ef: ef)
+        let single = HNSWScratch(nodes: count, maxLinks: maxLinks0, ef: ef, dimension: dimension)
         // The first node of an empty graph becomes the entry point; insert it (and a few
         // more, which are cheap) alone, so the threads start from a graph with some reach.
         while entryPoint < 0 || (threads > 1 && remaining.count > 0 && count - remaining.count < 16) {
@@ -37,7 +37,7 @@ extension HNSWGraph {
         enableLocks()
         defer { disableLocks() }
         let pool = ThreadPool(threadCount: threads)
-        let scratches = (0..<threads).map { _ in HNSWScratch(nodes: count, maxLinks: maxLinks0, ef: ef) }
+        let scratches = (0..<threads).map { _ in HNSWScratch(nodes: count, maxLinks: maxLinks0, ef: ef, dimension: dimension) }
         let lower = remaining.lowerBound
         // Small chunks in order: the graph grows roughly in insertion order, as with one thread.
         let chunk = 64
@@ -54,7 +54,7 @@ extension HNSWGraph {
     /// down to 0 search with a beam of `efConstruction`, pick its links with the heuristic and
     /// link back.
     func insertNode(_ node: Int, scratch: HNSWScratch) {
-        let query = UnsafePointer(vector(node))
+        let query = floats(of: node, buffer: scratch.insertedVector)
         let nodeLevel = level(node)
         lock(node)
         scratch.inserting = node
@@ -115,7 +115,7 @@ extension HNSWGraph {
         let dists = scratch.distances
         for candidate in candidates {
             if selected.count >= limit { break }
-            let vector = UnsafePointer(self.vector(Int(candidate.node)))
+            let vector = floats(of: Int(candidate.node), buffer: scratch.candidateVector)
             var good = true
             var start = 0
             // Four at a time through the gather kernel; stop at the first kept node nearer.
@@ -153,7 +153,7 @@ extension HNSWGraph {
             block[0] = UInt32(total)
             return
         }
-        let base = UnsafePointer(vector(node))
+        let base = floats(of: node, buffer: scratch.baseVector)
         distances(base, all, total, into: scratch.distances)
         // The scratch arrays are taken out and put back, so that no copy is made on write.
         var candidates = scratch.pruneCandidates, kept = scratch.pruneKept

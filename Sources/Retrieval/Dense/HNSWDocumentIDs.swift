@@ -15,19 +15,19 @@ struct HNSWDocumentIDs: @unchecked Sendable {
     init(mapped file: MappedFile, count: Int) throws {
         let table = 8 * (count + 1)
         guard count >= 0, file.size >= table else {
-            throw HNSWIndexError.corrupt(path: file.path, reason: "the id table is shorter than \(count) ids")
+            throw VectorIndexError.corrupt(path: file.path, reason: "the id table is shorter than \(count) ids")
         }
         let raw = file.bytes
         var previous = 0
         for i in 0...count {
             let offset = Int(truncatingIfNeeded: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
             guard offset >= previous, offset <= file.size - table, i > 0 || offset == 0 else {
-                throw HNSWIndexError.corrupt(path: file.path, reason: "the id offsets are out of order or range")
+                throw VectorIndexError.corrupt(path: file.path, reason: "the id offsets are out of order or range")
             }
             previous = offset
         }
         guard previous == file.size - table else {
-            throw HNSWIndexError.corrupt(path: file.path, reason: "the id table does not end where its bytes do")
+            throw VectorIndexError.corrupt(path: file.path, reason: "the id table does not end where its bytes do")
         }
         mapped = file
         mappedCount = count

@@ -48,7 +48,8 @@ struct HNSWArray<Element: BitwiseCopyable> {
     }
 }
 
-/// The graph of an HNSW index and its vectors, in flat arrays:
+/// The graph of an HNSW index and its vectors (`vectorType`: Float32 or Float16 rows, kept as
+/// bytes), in flat arrays:
 /// - layer 0: one block of `1 + maxLinks0` UInt32 per node, the link count then the links;
 /// - `nodes`: per node two UInt32, its top layer L and where its upper blocks start in `upper`;
 /// - upper layers: per node of level L ≥ 1, L blocks of `1 + m` UInt32 in `upper` (layers 1...L).
@@ -59,6 +60,9 @@ struct HNSWArray<Element: BitwiseCopyable> {
 final class HNSWGraph: @unchecked Sendable {
     let dimension: Int
     let parameters: HNSWParameters
+    let vectorType: VectorType
+    /// Bytes per stored vector.
+    let rowBytes: Int
     let m: Int
     let maxLinks0: Int
     let stride0: Int
@@ -69,7 +73,7 @@ final class HNSWGraph: @unchecked Sendable {
     var entryPoint: Int32 = -1
     var maxLevel = -1
 
-    var vectors = HNSWArray<Float>()
+    var vectors = HNSWArray<UInt8>()
     var links0 = HNSWArray<UInt32>()
     var nodes = HNSWArray<UInt32>()
     var upper = HNSWArray<UInt32>()
@@ -82,9 +86,11 @@ final class HNSWGraph: @unchecked Sendable {
     private var lockCount = 0
     let global = NSLock()
 
-    init(dimension: Int, parameters: HNSWParameters) {
+    init(dimension: Int, parameters: HNSWParameters, vectorType: VectorType) {
         self.dimension = dimension
         self.parameters = parameters
+        self.vectorType = vectorType
+        rowBytes = dimension * vectorType.bytesPerValue
         m = parameters.m
         maxLinks0 = parameters.maxLinks0
         stride0 = 1 + maxLinks0
@@ -125,8 +131,17 @@ final class HNSWGraph: @unchecked Sendable {
 
     // MARK: - Access
 
-    @inline(__always) func vector(_ node: Int) -> UnsafeMutablePointer<Float> {
-        vectors.base! + node * dimension
+    /// The stored row of `node` (`vectorType`).
+    @inline(__always) func row(_ node: Int) -> UnsafeRawPointer {
+        UnsafeRawPointer(vectors.base! + node * rowBytes)
+    }
+
+    /// The vector of `node` as Float32: the row itself, or for Float16 the row widened into `buffer`
+    /// (`dimension` floats of the caller's).
+    @inline(__always) func floats(of node: Int, buffer: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if vectorType == .f32 { return row(node).assumingMemoryBound(to: Float.self) }
+        rk_f16_to_f32(row(node).assumingMemoryBound(to: UInt16.self), buffer, dimension)
+        return UnsafePointer(buffer)
     }
 
     /// The block of `node` on `layer`: the count, then the links.
@@ -152,20 +167,20 @@ final class HNSWGraph: @unchecked Sendable {
 
     // MARK: - Growth
 
-    /// Appends `newCount` nodes whose vectors are `source` (row-major; nil: `vectors` already holds
-    /// them), with their levels and empty link lists; returns their positions. They are not linked
-    /// yet: `insert` them next.
-    func appendNodes(_ source: UnsafePointer<Float>?, count newCount: Int) -> Range<Int> {
+    /// Appends `newCount` nodes whose vectors are `source` (rows of `vectorType`; nil: `vectors`
+    /// already holds them), with their levels and empty link lists; returns their positions. They
+    /// are not linked yet: `insert` them next.
+    func appendNodes(_ source: UnsafeRawPointer?, count newCount: Int) -> Range<Int> {
         let start = count, end = count + newCount
         links0.reserve(end * stride0, used: start * stride0)
         nodes.reserve(2 * end, used: 2 * start)
         deleted.reserve(end, used: start)
         upper.reserve(upperUsed, used: upperUsed)
         if let source {
-            vectors.reserve(end * dimension, used: start * dimension)
-            memcpy(vectors.base! + start * dimension, source, newCount * dimension * MemoryLayout<Float>.stride)
+            vectors.reserve(end * rowBytes, used: start * rowBytes)
+            memcpy(vectors.base! + start * rowBytes, source, newCount * rowBytes)
         } else {
-            precondition(vectors.capacity >= end * dimension, "appendNodes: the vectors are not in place")
+            precondition(vectors.capacity >= end * rowBytes, "appendNodes: the vectors are not in place")
         }
         var needed = upperUsed
         for node in start..<end {
@@ -185,7 +200,7 @@ final class HNSWGraph: @unchecked Sendable {
 
     /// Copies mapped arrays into memory of our own, so that the graph can change.
     func makeOwned() {
-        vectors.reserve(count * dimension, used: count * dimension)
+        vectors.reserve(count * rowBytes, used: count * rowBytes)
         links0.reserve(count * stride0, used: count * stride0)
         nodes.reserve(2 * count, used: 2 * count)
         upper.reserve(upperUsed, used: upperUsed)

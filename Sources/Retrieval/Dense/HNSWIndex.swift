@@ -19,6 +19,8 @@ import Tensor
 public final class HNSWIndex: @unchecked Sendable {
     public let dimension: Int
     public let parameters: HNSWParameters
+    /// How the vectors are stored (queries are Float32 either way).
+    public var vectorType: VectorType { graph.vectorType }
     /// The model that made the vectors, when known; opening with a model checks it.
     public let model: EmbeddingModelIdentity?
     /// The corpus file the vectors came from, when known.
@@ -52,48 +54,58 @@ public final class HNSWIndex: @unchecked Sendable {
 
     /// An empty index; fill it with ``add(ids:vectors:threads:progress:)``.
     public convenience init(dimension: Int, parameters: HNSWParameters = HNSWParameters(),
-                            model: EmbeddingModelIdentity? = nil, source: CorpusFingerprint? = nil) throws {
+                            model: EmbeddingModelIdentity? = nil, source: CorpusFingerprint? = nil,
+                            vectorType: VectorType = .f32) throws {
         try parameters.validate()
-        guard dimension >= 1 else { throw HNSWIndexError.invalidParameter("dimension must be at least 1, not \(dimension)") }
+        guard dimension >= 1 else { throw VectorIndexError.invalidParameter("dimension must be at least 1, not \(dimension)") }
         if let model, model.dimension != dimension {
-            throw HNSWIndexError.wrongDimension(expected: model.dimension, found: dimension)
+            throw VectorIndexError.wrongDimension(expected: model.dimension, found: dimension)
         }
-        self.init(graph: HNSWGraph(dimension: dimension, parameters: parameters), documentIDs: HNSWDocumentIDs(),
+        self.init(graph: HNSWGraph(dimension: dimension, parameters: parameters, vectorType: vectorType), documentIDs: HNSWDocumentIDs(),
                   model: model, source: source, directory: nil, manifest: nil)
     }
 
-    /// Builds an index over `vectors` (`ids.count × dimension` values, row-major).
+    /// Builds an index over `vectors` (`ids.count × dimension` values, row-major), stored as `vectorType`.
     public static func build(ids: [String], vectors: [Float], dimension: Int,
                              parameters: HNSWParameters = HNSWParameters(),
                              model: EmbeddingModelIdentity? = nil, source: CorpusFingerprint? = nil,
+                             vectorType: VectorType = .f32,
                              threads: Int = 1, progress: any ProgressReporter = SilentProgress()) throws -> HNSWIndex {
-        let index = try HNSWIndex(dimension: dimension, parameters: parameters, model: model, source: source)
+        let index = try HNSWIndex(dimension: dimension, parameters: parameters, model: model, source: source,
+                                  vectorType: vectorType)
         try index.add(ids: ids, vectors: vectors, threads: threads, progress: progress)
         return index
     }
 
     /// Builds an index over the vectors of a flat index (cached embeddings), which it reads in
-    /// place: the flat index stays open while this one lives, until `add` copies them.
+    /// place, in the flat index's vector type: the flat index stays open while this one lives,
+    /// until `add` copies them.
     public static func build(from flat: FlatDenseIndex, parameters: HNSWParameters = HNSWParameters(),
                              threads: Int = 1, progress: any ProgressReporter = SilentProgress()) throws -> HNSWIndex {
         try parameters.validate()
-        guard flat.count < Int(UInt32.max) else { throw HNSWIndexError.tooManyNodes(flat.count) }
+        guard flat.count < Int(UInt32.max) else { throw VectorIndexError.tooManyNodes(flat.count) }
         let dimension = flat.dimension
-        let graph = HNSWGraph(dimension: dimension, parameters: parameters)
+        let graph = HNSWGraph(dimension: dimension, parameters: parameters, vectorType: flat.vectorType)
         var ids = HNSWDocumentIDs()
+        var row = [Float](repeating: 0, count: dimension)
         for i in 0..<flat.count {
             let id = flat.documentID(at: i)
-            guard flat.vector(at: i).allSatisfy(\.isFinite) else { throw HNSWIndexError.notFinite(id: id) }
+            // A damaged file could hold any value: each row widened and checked once.
+            try row.withUnsafeMutableBufferPointer { buffer in
+                flat.vectorType.decode(flat.encodedRows(i..<(i + 1)).baseAddress!, count: dimension, into: buffer.baseAddress!)
+                try flat.vectorType.validate(UnsafeBufferPointer(buffer), id: id)
+            }
             ids.append(id)
         }
         if flat.count > 0 {
-            graph.vectors = HNSWArray(borrowing: flat.vectors.base, count: flat.count * dimension, owner: flat)
+            graph.vectors = HNSWArray(borrowing: flat.encodedVectors?.assumingMemoryBound(to: UInt8.self),
+                                      count: flat.count * graph.rowBytes, owner: flat)
         }
         let index = HNSWIndex(graph: graph, documentIDs: ids, model: flat.manifest.model, source: flat.manifest.source,
                               directory: nil, manifest: nil)
         var seen = Set<String>(minimumCapacity: flat.count)
         for i in 0..<flat.count where !seen.insert(ids.id(at: i)).inserted {
-            throw HNSWIndexError.duplicateDocumentID(ids.id(at: i))
+            throw VectorIndexError.duplicateDocumentID(ids.id(at: i))
         }
         let range = graph.appendNodes(nil, count: flat.count)
         index.link(range, threads: threads, progress: progress)
@@ -136,21 +148,20 @@ public final class HNSWIndex: @unchecked Sendable {
     public func add(ids: [String], vectors: [Float], threads: Int = 1,
                     progress: any ProgressReporter = SilentProgress()) throws {
         guard vectors.count == ids.count * dimension else {
-            throw HNSWIndexError.wrongDimension(expected: dimension, found: ids.isEmpty ? vectors.count : vectors.count / ids.count)
+            throw VectorIndexError.wrongDimension(expected: dimension, found: ids.isEmpty ? vectors.count : vectors.count / ids.count)
         }
         if ids.isEmpty { return }
         try rwLock.write {
-            guard graph.count + ids.count < Int(UInt32.max) else { throw HNSWIndexError.tooManyNodes(graph.count + ids.count) }
+            guard graph.count + ids.count < Int(UInt32.max) else { throw VectorIndexError.tooManyNodes(graph.count + ids.count) }
             var map = positionMap()
             var batch = Set<String>(minimumCapacity: ids.count)
-            for (row, id) in ids.enumerated() {
-                if let node = map[id], !graph.isDeleted(node) { throw HNSWIndexError.duplicateDocumentID(id) }
-                guard batch.insert(id).inserted else { throw HNSWIndexError.duplicateDocumentID(id) }
-                let start = row * dimension
-                for i in start..<(start + dimension) where !vectors[i].isFinite { throw HNSWIndexError.notFinite(id: id) }
+            for id in ids {
+                if let node = map[id], !graph.isDeleted(node) { throw VectorIndexError.duplicateDocumentID(id) }
+                guard batch.insert(id).inserted else { throw VectorIndexError.duplicateDocumentID(id) }
             }
+            let encoded = try vectors.withUnsafeBufferPointer { try vectorType.encode($0, dimension: dimension) { ids[$0] } }
             graph.makeOwned()
-            let range = vectors.withUnsafeBufferPointer { graph.appendNodes($0.baseAddress!, count: ids.count) }
+            let range = encoded.withUnsafeBytes { graph.appendNodes($0.baseAddress!, count: ids.count) }
             for (offset, id) in ids.enumerated() {
                 documentIDs.append(id)
                 map[id] = range.lowerBound + offset
@@ -168,7 +179,7 @@ public final class HNSWIndex: @unchecked Sendable {
         try rwLock.write {
             let map = positionMap()
             let nodes = try ids.map { id in
-                guard let node = map[id] else { throw HNSWIndexError.unknownDocumentID(id) }
+                guard let node = map[id] else { throw VectorIndexError.unknownDocumentID(id) }
                 return node
             }
             return nodes.reduce(0) { $0 + (graph.markDeleted($1) ? 1 : 0) }
@@ -182,14 +193,18 @@ public final class HNSWIndex: @unchecked Sendable {
             var vectors: [Float] = []
             ids.reserveCapacity(graph.count - graph.deletedCount)
             vectors.reserveCapacity((graph.count - graph.deletedCount) * dimension)
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: dimension)
+            defer { buffer.deallocate() }
             for node in 0..<graph.count where !graph.isDeleted(node) {
                 ids.append(documentIDs.id(at: node))
-                vectors.append(contentsOf: UnsafeBufferPointer(start: graph.vector(node), count: dimension))
+                vectors.append(contentsOf: UnsafeBufferPointer(start: graph.floats(of: node, buffer: buffer), count: dimension))
             }
             var fresh = parameters
             fresh.efSearch = defaultEf
+            // Float16 values widened and narrowed again come back unchanged.
             return try HNSWIndex.build(ids: ids, vectors: vectors, dimension: dimension, parameters: fresh,
-                                       model: model, source: source, threads: threads, progress: progress)
+                                       model: model, source: source, vectorType: vectorType, threads: threads,
+                                       progress: progress)
         }
     }
 
@@ -213,11 +228,11 @@ public final class HNSWIndex: @unchecked Sendable {
     /// As ``search(_:k:efSearch:threads:)``, by node position: no id strings are made.
     public func searchPositions(_ queries: [Float], k: Int, efSearch: Int? = nil, threads: Int = 1) throws -> [[Hit]] {
         guard queries.count % dimension == 0 else {
-            throw HNSWIndexError.wrongDimension(expected: dimension, found: queries.count)
+            throw VectorIndexError.wrongDimension(expected: dimension, found: queries.count)
         }
-        guard k >= 0 else { throw HNSWIndexError.invalidParameter("k must not be negative, not \(k)") }
-        if let efSearch, efSearch < 1 { throw HNSWIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
-        for value in queries where !value.isFinite { throw HNSWIndexError.notFinite(id: "<query>") }
+        guard k >= 0 else { throw VectorIndexError.invalidParameter("k must not be negative, not \(k)") }
+        if let efSearch, efSearch < 1 { throw VectorIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
+        for value in queries where !value.isFinite { throw VectorIndexError.notFinite(id: "<query>") }
         let queryCount = queries.count / dimension
         if queryCount == 0 { return [] }
         return rwLock.read {
@@ -284,7 +299,7 @@ public final class HNSWIndex: @unchecked Sendable {
         while taken.count < n, let s = scratches.popLast() { taken.append(s) }
         scratchLock.unlock()
         while taken.count < n {
-            taken.append(HNSWScratch(nodes: graph.count, maxLinks: graph.maxLinks0, ef: defaultEf))
+            taken.append(HNSWScratch(nodes: graph.count, maxLinks: graph.maxLinks0, ef: defaultEf, dimension: dimension))
         }
         return taken
     }

@@ -34,16 +34,17 @@ public struct HNSWParameters: Codable, Sendable, Hashable {
     public var maxLinks0: Int { 2 * m }
 
     func validate() throws {
-        guard (2...255).contains(m) else { throw HNSWIndexError.invalidParameter("m must be in 2...255, not \(m)") }
-        guard efConstruction >= 1 else { throw HNSWIndexError.invalidParameter("efConstruction must be at least 1, not \(efConstruction)") }
-        guard efSearch >= 1 else { throw HNSWIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
+        guard (2...255).contains(m) else { throw VectorIndexError.invalidParameter("m must be in 2...255, not \(m)") }
+        guard efConstruction >= 1 else { throw VectorIndexError.invalidParameter("efConstruction must be at least 1, not \(efConstruction)") }
+        guard efSearch >= 1 else { throw VectorIndexError.invalidParameter("efSearch must be at least 1, not \(efSearch)") }
     }
 }
 
 /// The on-disk layout of an HNSW index directory. Every array is little-endian, starts at offset 0
 /// of its own file and is read in place through mmap:
 /// - `manifest.json`: format name and version, parameters, counts, entry point, files' sizes and checksums;
-/// - `vectors.f32`: `count × dimension` Float32, row-major (the same layout as a flat index);
+/// - `vectors.f32` or `vectors.f16`: `count × dimension` Float32 or Float16 (the manifest's
+///   `vectorType`), row-major (the same layout as a flat index);
 /// - `links0.u32`: layer 0, `count` blocks of `1 + 2m` UInt32: the number of links, then the links;
 /// - `nodes.u32`: per node two UInt32: its top layer, and where its upper-layer blocks start in `links-upper.u32`;
 /// - `links-upper.u32`: per node of top layer L ≥ 1, L blocks of `1 + m` UInt32 (layers 1...L);
@@ -53,13 +54,16 @@ public enum HNSWIndexFormat {
     public static let name = "reasonir.dense-hnsw"
     public static let version = 1
     public static let manifestFile = "manifest.json"
-    public static let vectorsFile = "vectors.f32"
+    /// The vectors' file of a Float32 index (``VectorType/vectorsFile`` names both).
+    public static let vectorsFile = VectorType.f32.vectorsFile
     public static let links0File = "links0.u32"
     public static let nodesFile = "nodes.u32"
     public static let upperLinksFile = "links-upper.u32"
     public static let deletedFile = "deleted.u8"
     public static let idsFile = "ids.bin"
-    static let dataFiles = [vectorsFile, links0File, nodesFile, upperLinksFile, deletedFile, idsFile]
+    static func dataFiles(_ vectorType: VectorType) -> [String] {
+        [vectorType.vectorsFile, links0File, nodesFile, upperLinksFile, deletedFile, idsFile]
+    }
     /// Node levels are capped here; with m ≥ 2 a level above it has probability below 2⁻⁶³.
     static let maxLevelCap = 63
 }
@@ -85,45 +89,10 @@ public struct HNSWManifest: Codable, Sendable, Equatable {
     /// UInt32 values in `links-upper.u32`.
     public var upperLinkValues: Int
     public var files: [String: HNSWFileInfo]
-}
+    /// How the vectors are stored; absent before Float16 (Float32 then), so those directories
+    /// open unchanged and the format version stays 1.
+    public var vectorType: VectorType?
 
-public enum HNSWIndexError: Error, CustomStringConvertible, Equatable {
-    case notAnIndex(path: String)
-    case otherFormatVersion(path: String, found: Int, expected: Int)
-    case corrupt(path: String, reason: String)
-    case modelMismatch(path: String, found: String, expected: String)
-    case wrongDimension(expected: Int, found: Int)
-    case notFinite(id: String)
-    case duplicateDocumentID(String)
-    case unknownDocumentID(String)
-    case invalidParameter(String)
-    case tooManyNodes(Int)
-    case cannotWrite(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .notAnIndex(let path):
-            return "\(path) is not an HNSW index (no readable \(HNSWIndexFormat.manifestFile) of format \(HNSWIndexFormat.name))"
-        case .otherFormatVersion(let path, let found, let expected):
-            return "\(path) holds an HNSW index of format version \(found); this reasonir reads version \(expected). Rebuild it."
-        case .corrupt(let path, let reason):
-            return "\(path): damaged HNSW index: \(reason). Rebuild it."
-        case .modelMismatch(let path, let found, let expected):
-            return "\(path) was built with model \(found), not \(expected): its vectors are not comparable"
-        case .wrongDimension(let expected, let found):
-            return "vectors of dimension \(expected) expected, got \(found) values per vector (or in all)"
-        case .notFinite(let id):
-            return "the vector of \"\(id)\" has a NaN or infinite value"
-        case .duplicateDocumentID(let id):
-            return "document id \"\(id)\" occurs more than once"
-        case .unknownDocumentID(let id):
-            return "no document \"\(id)\" in the index"
-        case .invalidParameter(let message):
-            return "invalid HNSW parameter: \(message)"
-        case .tooManyNodes(let count):
-            return "\(count) nodes do not fit an HNSW index (at most \(Int(UInt32.max) - 1))"
-        case .cannotWrite(let path, let reason):
-            return "cannot write \(path): \(reason)"
-        }
-    }
+    /// The stored vector type (Float32 when the manifest does not say).
+    public var storedType: VectorType { vectorType ?? .f32 }
 }

@@ -24,7 +24,7 @@ extension HNSWIndex {
                     files[name] = try writeRaw(temporary.appendingPathComponent(name),
                                                UnsafeRawBufferPointer(start: bytes > 0 ? pointer : nil, count: bytes))
                 }
-                try put(HNSWIndexFormat.vectorsFile, g.vectors.base, g.count * g.dimension * 4)
+                try put(g.vectorType.vectorsFile, g.vectors.base, g.count * g.rowBytes)
                 try put(HNSWIndexFormat.links0File, g.links0.base, g.count * g.stride0 * 4)
                 try put(HNSWIndexFormat.nodesFile, g.nodes.base, g.count * 2 * 4)
                 try put(HNSWIndexFormat.upperLinksFile, g.upper.base, g.upperUsed * 4)
@@ -37,7 +37,7 @@ extension HNSWIndex {
                                            model: model, source: source, dimension: dimension, count: g.count,
                                            deletedCount: g.deletedCount, parameters: parameters,
                                            entryPoint: Int(g.entryPoint), maxLevel: g.maxLevel,
-                                           upperLinkValues: g.upperUsed, files: files)
+                                           upperLinkValues: g.upperUsed, files: files, vectorType: g.vectorType)
                 // The manifest last: a directory without one is not an index.
                 try ManifestFile.write(written, in: temporary)
                 manifest = written
@@ -49,18 +49,11 @@ extension HNSWIndex {
     /// Opens an index written by ``write(to:)``; its vectors and neighbour lists are mapped, not
     /// read. With `model`, refuses an index whose vectors another model made.
     public convenience init(directory: URL, model: EmbeddingModelIdentity? = nil) throws {
-        let manifest: HNSWManifest
-        switch ManifestFile.read(HNSWManifest.self, in: directory, format: HNSWIndexFormat.name, version: HNSWIndexFormat.version) {
-        case .success(let read): manifest = read
-        case .failure(.notThisFormat): throw HNSWIndexError.notAnIndex(path: directory.path)
-        case .failure(.otherVersion(let found)):
-            throw HNSWIndexError.otherFormatVersion(path: directory.path, found: found, expected: HNSWIndexFormat.version)
-        case .failure(.unreadable(let reason)):
-            throw HNSWIndexError.corrupt(path: directory.appendingPathComponent(ManifestFile.name).path, reason: reason)
-        }
+        let manifest = try VectorIndexError.readManifest(HNSWManifest.self, in: directory, format: HNSWIndexFormat.name,
+                                                         version: HNSWIndexFormat.version)
         if let model, model != manifest.model {
             let found = manifest.model.map { "\($0.name) (\($0.fingerprint))" } ?? "an unknown model"
-            throw HNSWIndexError.modelMismatch(path: directory.path, found: found, expected: "\(model.name) (\(model.fingerprint))")
+            throw VectorIndexError.modelMismatch(path: directory.path, found: found, expected: "\(model.name) (\(model.fingerprint))")
         }
         let graph = try HNSWIndex.mapGraph(directory: directory, manifest: manifest)
         let idsFile = try HNSWIndex.map(directory, HNSWIndexFormat.idsFile, manifest: manifest, expectedBytes: nil)
@@ -72,12 +65,12 @@ extension HNSWIndex {
     /// Recomputes the checksums of the files this index was opened from.
     public func verify() throws {
         guard let directory, let manifest = openedManifest else { return }
-        for name in HNSWIndexFormat.dataFiles {
+        for name in HNSWIndexFormat.dataFiles(manifest.storedType) {
             let file = try HNSWIndex.map(directory, name, manifest: manifest, expectedBytes: nil)
             var checksum = FNV1a64()
             checksum.update(file.bytes)
             guard checksum.hex == manifest.files[name]?.checksum else {
-                throw HNSWIndexError.corrupt(path: file.path, reason: "checksum mismatch")
+                throw VectorIndexError.corrupt(path: file.path, reason: "checksum mismatch")
             }
         }
     }
@@ -88,26 +81,26 @@ extension HNSWIndex {
     static func map(_ directory: URL, _ name: String, manifest: HNSWManifest, expectedBytes: Int?) throws -> MappedFile {
         let path = directory.appendingPathComponent(name).path
         guard let info = manifest.files[name] else {
-            throw HNSWIndexError.corrupt(path: directory.path, reason: "the manifest does not list \(name)")
+            throw VectorIndexError.corrupt(path: directory.path, reason: "the manifest does not list \(name)")
         }
         let file: MappedFile
         do {
             file = try MappedFile(path: path)
         } catch {
-            throw HNSWIndexError.corrupt(path: path, reason: "missing or unreadable")
+            throw VectorIndexError.corrupt(path: path, reason: "missing or unreadable")
         }
         guard file.size == info.bytes else {
-            throw HNSWIndexError.corrupt(path: path, reason: "size is \(file.size) bytes, the manifest says \(info.bytes)")
+            throw VectorIndexError.corrupt(path: path, reason: "size is \(file.size) bytes, the manifest says \(info.bytes)")
         }
         if let expectedBytes, expectedBytes != file.size {
-            throw HNSWIndexError.corrupt(path: path, reason: "size is \(file.size) bytes, expected \(expectedBytes)")
+            throw VectorIndexError.corrupt(path: path, reason: "size is \(file.size) bytes, expected \(expectedBytes)")
         }
         return file
     }
 
     /// Maps the graph's files and checks that every value a search follows stays in range.
     static func mapGraph(directory: URL, manifest: HNSWManifest) throws -> HNSWGraph {
-        let corrupt = { (reason: String) in HNSWIndexError.corrupt(path: directory.path, reason: reason) }
+        let corrupt = { (reason: String) in VectorIndexError.corrupt(path: directory.path, reason: reason) }
         let p = manifest.parameters
         guard (try? p.validate()) != nil, manifest.dimension >= 1, manifest.count >= 0, manifest.count < Int(UInt32.max),
               manifest.upperLinkValues >= 0, manifest.deletedCount >= 0, manifest.deletedCount <= manifest.count else {
@@ -117,10 +110,10 @@ extension HNSWIndex {
             throw corrupt("the model's dimension \(model.dimension) is not the index's \(manifest.dimension)")
         }
         let n = manifest.count, d = manifest.dimension
-        let graph = HNSWGraph(dimension: d, parameters: p)
-        let (vectorBytes, overflow) = n.multipliedReportingOverflow(by: d * 4)
+        let graph = HNSWGraph(dimension: d, parameters: p, vectorType: manifest.storedType)
+        let (vectorBytes, overflow) = n.multipliedReportingOverflow(by: graph.rowBytes)
         guard !overflow else { throw corrupt("impossible counts in the manifest") }
-        let vectors = try map(directory, HNSWIndexFormat.vectorsFile, manifest: manifest, expectedBytes: vectorBytes)
+        let vectors = try map(directory, manifest.storedType.vectorsFile, manifest: manifest, expectedBytes: vectorBytes)
         let links0 = try map(directory, HNSWIndexFormat.links0File, manifest: manifest, expectedBytes: n * graph.stride0 * 4)
         let nodes = try map(directory, HNSWIndexFormat.nodesFile, manifest: manifest, expectedBytes: n * 8)
         let upper = try map(directory, HNSWIndexFormat.upperLinksFile, manifest: manifest,
@@ -186,7 +179,8 @@ extension HNSWIndex {
             throw corrupt("\(deletedCount) tombstones, the manifest says \(manifest.deletedCount)")
         }
         if n > 0 {
-            graph.vectors = HNSWArray(borrowing: vectors.bytes.baseAddress?.assumingMemoryBound(to: Float.self), count: n * d, owner: vectors)
+            graph.vectors = HNSWArray(borrowing: vectors.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: n * graph.rowBytes,
+                                      owner: vectors)
             graph.links0 = HNSWArray(borrowing: links0Base, count: n * graph.stride0, owner: links0)
             graph.nodes = HNSWArray(borrowing: nodesBase, count: 2 * n, owner: nodes)
         }
@@ -202,7 +196,7 @@ extension HNSWIndex {
 /// Writes `bytes` to a new file at `url`, syncs it, and returns its size and checksum.
 private func writeRaw(_ url: URL, _ bytes: UnsafeRawBufferPointer) throws -> HNSWFileInfo {
     let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw HNSWIndexError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+    guard fd >= 0 else { throw VectorIndexError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var checksum = FNV1a64()
     var offset = 0
@@ -215,12 +209,12 @@ private func writeRaw(_ url: URL, _ bytes: UnsafeRawBufferPointer) throws -> HNS
             let n = write(fd, part.baseAddress! + written, chunk - written)
             guard n > 0 else {
                 if n < 0 && errno == EINTR { continue }
-                throw HNSWIndexError.cannotWrite(path: url.path, reason: n < 0 ? String(cString: strerror(errno)) : "nothing written")
+                throw VectorIndexError.cannotWrite(path: url.path, reason: n < 0 ? String(cString: strerror(errno)) : "nothing written")
             }
             written += n
         }
         offset += chunk
     }
-    guard fsync(fd) == 0 else { throw HNSWIndexError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+    guard fsync(fd) == 0 else { throw VectorIndexError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
     return HNSWFileInfo(bytes: bytes.count, checksum: checksum.hex)
 }

@@ -104,8 +104,10 @@ struct HNSWHeap {
 }
 
 /// Per-thread working memory of searches and insertions: a generation-stamped visited set
-/// (cleared by bumping a 16-bit tag, wiped only when it wraps), the two heaps and buffers for
-/// one link list. Reused across queries; never shared between threads at the same time.
+/// (cleared by bumping a 16-bit tag, wiped only when it wraps), the two heaps, buffers for
+/// one link list, and three vectors' room for Float16 rows widened while inserting (the node,
+/// the base of a list being pruned, a candidate). Reused across queries; never shared between
+/// threads at the same time.
 final class HNSWScratch {
     private(set) var visited: UnsafeMutablePointer<UInt16>
     private var visitedCapacity: Int
@@ -127,8 +129,11 @@ final class HNSWScratch {
     var pruneKept: [HNSWCandidate] = []
     /// The node this thread is inserting (its lock is held), or -1.
     var inserting = -1
+    let insertedVector: UnsafeMutablePointer<Float>
+    let baseVector: UnsafeMutablePointer<Float>
+    let candidateVector: UnsafeMutablePointer<Float>
 
-    init(nodes: Int, maxLinks: Int, ef: Int) {
+    init(nodes: Int, maxLinks: Int, ef: Int, dimension: Int) {
         visitedCapacity = Swift.max(nodes, 1)
         visited = .allocate(capacity: visitedCapacity)
         visited.initialize(repeating: 0, count: visitedCapacity)
@@ -139,9 +144,15 @@ final class HNSWScratch {
         distances = .allocate(capacity: 2 * listCapacity + 4)
         listCopy = .allocate(capacity: 2 * listCapacity + 4)
         adding = .allocate(capacity: listCapacity + 4)
+        insertedVector = .allocate(capacity: dimension)
+        baseVector = .allocate(capacity: dimension)
+        candidateVector = .allocate(capacity: dimension)
     }
 
     deinit {
+        insertedVector.deallocate()
+        baseVector.deallocate()
+        candidateVector.deallocate()
         visited.deallocate()
         frontier.release()
         results.release()
@@ -190,13 +201,18 @@ extension HNSWGraph {
     func distances(_ query: UnsafePointer<Float>, _ ids: UnsafePointer<UInt32>, _ count: Int,
                    into out: UnsafeMutablePointer<Float>) {
         if count == 0 { return }
-        switch parameters.metric {
-        case .innerProduct:
-            rk_dot_f32_gather(query, vectors.base!, dimension, ids, count, dimension, out)
-            for j in 0..<count { out[j] = -out[j] }
-        case .l2:
-            rk_l2sq_f32_gather(query, vectors.base!, dimension, ids, count, dimension, out)
+        let rows = UnsafeRawPointer(vectors.base!)
+        switch (parameters.metric, vectorType) {
+        case (.innerProduct, .f32):
+            rk_dot_f32_gather(query, rows.assumingMemoryBound(to: Float.self), dimension, ids, count, dimension, out)
+        case (.innerProduct, .f16):
+            rk_dot_f16_gather(query, rows.assumingMemoryBound(to: UInt16.self), dimension, ids, count, dimension, out)
+        case (.l2, .f32):
+            rk_l2sq_f32_gather(query, rows.assumingMemoryBound(to: Float.self), dimension, ids, count, dimension, out)
+        case (.l2, .f16):
+            rk_l2sq_f16_gather(query, rows.assumingMemoryBound(to: UInt16.self), dimension, ids, count, dimension, out)
         }
+        if parameters.metric == .innerProduct { for j in 0..<count { out[j] = -out[j] } }
     }
 
     /// The distance from `query` to one node (through the same kernel as lists, so equal vectors

@@ -39,13 +39,50 @@ public final class DocumentStore: @unchecked Sendable {
     /// Every document, in order.
     public var documents: [Document] { (0..<count).map(document(at:)) }
 
-    /// Writes `documents` into `directory` (which must exist); refuses a repeated id.
-    public static func write(_ documents: [Document], to directory: URL) throws {
-        var seen = Set<String>(minimumCapacity: documents.count)
-        for document in documents where !seen.insert(document.id).inserted {
-            throw CollectionError.duplicateDocumentID(document.id)
+    /// The documents one at a time, in order (as the indexers read a corpus: nothing failing).
+    public var records: LazyMapSequence<Range<Int>, Result<Document, Never>> {
+        (0..<count).lazy.map { .success(self.document(at: $0)) }
+    }
+
+    /// Writes `documents` into `directory` (which must exist); refuses a repeated id. Returns the count.
+    @discardableResult
+    public static func write(_ documents: some Sequence<Document>, to directory: URL) throws -> Int {
+        try write(records: documents.lazy.map { Result<Document, Never>.success($0) }, to: directory)
+    }
+
+    /// As above, from documents or errors met reading them (a corpus file): streamed to disk as
+    /// they come, so only the ids stay in memory (to refuse a repeated one).
+    @discardableResult
+    public static func write<Records: Sequence, Failure: Error>(records: Records, to directory: URL) throws -> Int
+    where Records.Element == Result<Document, Failure> {
+        let writer = try Writer(directory: directory)
+        for record in records { try writer.append(try record.get()) }
+        return try writer.finish()
+    }
+
+    /// Writes a store document by document; refuses a repeated id.
+    public final class Writer {
+        private let ids: StringTableWriter
+        private let texts: StringTableWriter
+        private var seen = Set<String>()
+
+        /// `directory` must exist.
+        public init(directory: URL) throws {
+            ids = try StringTableWriter(url: directory.appendingPathComponent(DocumentStore.idsFile))
+            texts = try StringTableWriter(url: directory.appendingPathComponent(DocumentStore.textsFile))
         }
-        try StringTable.write(documents.map(\.id), to: directory.appendingPathComponent(idsFile))
-        try StringTable.write(documents.map(\.text), to: directory.appendingPathComponent(textsFile))
+
+        public func append(_ document: Document) throws {
+            guard seen.insert(document.id).inserted else { throw CollectionError.duplicateDocumentID(document.id) }
+            ids.append(document.id)
+            texts.append(document.text)
+        }
+
+        /// Completes both tables; returns the number of documents.
+        public func finish() throws -> Int {
+            try ids.finish()
+            try texts.finish()
+            return ids.count
+        }
     }
 }

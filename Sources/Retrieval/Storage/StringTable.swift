@@ -38,16 +38,10 @@ public struct StringTable: @unchecked Sendable {
     }
 
     /// Writes `strings` in this layout to `url`.
-    public static func write(_ strings: [String], to url: URL) throws {
-        let writer = try BinaryWriter(creating: url.path)
-        var offset: UInt64 = 0
-        writer.write(offset)
-        for string in strings {
-            offset += UInt64(string.utf8.count)
-            writer.write(offset)
-        }
-        for string in strings { writer.write(bytes: string.utf8) }
-        try writer.close()
+    public static func write(_ strings: some Sequence<String>, to url: URL) throws {
+        let writer = try StringTableWriter(url: url)
+        for string in strings { writer.append(string) }
+        try writer.finish()
     }
 }
 
