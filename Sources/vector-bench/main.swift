@@ -2,13 +2,15 @@
 // Float32 files, driven by benchmarks/vector_bench.py, which runs FAISS and hnswlib on the same
 // vectors with the same thread counts and computes recall for all of them.
 //
-//   vector-bench import      --vectors base.f32 --dimension D --out FLATDIR
-//   vector-bench flat        --index FLATDIR --queries q.f32 --k 10 --threads T --runs R --out ids.i32
+//   vector-bench import      --vectors base.f32 --dimension D --out FLATDIR [--vector-type f32|f16]
+//   vector-bench flat        --index FLATDIR --queries q.f32 --k 10 --threads T --runs R --out ids.i32 [--batch B]
 //   vector-bench hnsw-build  --index FLATDIR --m 16 --ef-construction 200 --threads T --out HNSWDIR
 //   vector-bench hnsw-search --index HNSWDIR --queries q.f32 --k 10 --ef 16,32,64 --threads T --runs R --out PREFIX
 //
 // Each command prints one JSON object on stdout; result files hold `queries × k` Int32 row numbers
-// (-1 where fewer than k were found). Release build: `swift build -c release --product vector-bench`.
+// (-1 where fewer than k were found). The HNSW graph stores vectors as its flat index does;
+// `--batch B` searches B queries per call (default: all in one call); `bytes` is the index's size on
+// disk. Release build: `swift build -c release --product vector-bench`.
 import Foundation
 import Retrieval
 import Tensor
@@ -51,6 +53,15 @@ func readFloats(_ path: String) -> [Float] {
 func writeInt32(_ values: [Int32], to path: String) {
     let data = values.withUnsafeBytes { Data($0) }
     guard FileManager.default.createFile(atPath: path, contents: data) else { fail("cannot write \(path)") }
+}
+
+/// The total size of the files in `directory`.
+func diskBytes(_ directory: String) -> Int {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.reduce(0) { total, name in
+        let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name))?[.size] as? NSNumber
+        return total + (size?.intValue ?? 0)
+    }
 }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
@@ -100,7 +111,9 @@ case "import":
     guard vectors.count % dimension == 0 else { fail("the vectors are not a multiple of \(dimension)") }
     let count = vectors.count / dimension
     let model = EmbeddingModelIdentity(name: "synthetic", fingerprint: "synthetic-\(count)x\(dimension)", dimension: dimension)
-    let builder = try DenseIndexBuilder(destination: URL(fileURLWithPath: options.string("out")), model: model, source: nil)
+    guard let vectorType = VectorType(rawValue: options.values["vector-type"] ?? "f32") else { fail("--vector-type is f32 or f16") }
+    let builder = try DenseIndexBuilder(destination: URL(fileURLWithPath: options.string("out")), model: model, source: nil,
+                                        vectorType: vectorType)
     let batch = 50_000
     var start = builder.resumeCount
     while start < count {
@@ -109,24 +122,33 @@ case "import":
         start = end
     }
     try builder.finish()
-    emit(["count": count, "dimension": dimension])
+    emit(["count": count, "dimension": dimension, "vector_type": vectorType.rawValue, "bytes": diskBytes(options.string("out"))])
 
 case "flat":
     let index = try FlatDenseIndex(directory: URL(fileURLWithPath: options.string("index")))
     let queries = readFloats(options.string("queries"))
     let k = options.int("k", default: 10), threads = options.int("threads", default: 1), runs = options.int("runs", default: 5)
+    let queryCount = queries.count / index.dimension
+    let batch = options.int("batch", default: queryCount)
     BLAS.threadCount = threads
     var times: [Double] = [], cpu: [Double] = []
     var last: [[ScoredDocument]] = []
-    _ = try index.search(queries, k: k, threads: threads)  // warm-up with the whole batch: pages, buffers
+    /// Every query, `batch` per search call.
+    func searchAll() throws -> [[ScoredDocument]] {
+        try stride(from: 0, to: queryCount, by: batch).flatMap { start in
+            let end = min(start + batch, queryCount)
+            return try index.search(Array(queries[(start * index.dimension)..<(end * index.dimension)]), k: k, threads: threads)
+        }
+    }
+    _ = try searchAll()  // warm-up: pages, buffers
     for _ in 0..<runs {
-        let t = try timed { last = try index.search(queries, k: k, threads: threads) }
+        let t = try timed { last = try searchAll() }
         times.append(t.wall)
         cpu.append(t.cpu)
     }
     if let out = options.values["out"] { writeInt32(rows(last, k: k), to: out) }
-    let queryCount = queries.count / index.dimension
-    emit(["queries": queryCount, "threads": threads, "seconds": times, "cpu_seconds": cpu,
+    emit(["queries": queryCount, "threads": threads, "batch": batch, "vector_type": index.vectorType.rawValue,
+          "seconds": times, "cpu_seconds": cpu,
           "qps": Double(queryCount) / median(times), "qps_cpu": Double(queryCount) / median(cpu)])
 
 case "hnsw-build":
@@ -139,7 +161,8 @@ case "hnsw-build":
     let writeStart = now()
     try index!.write(to: URL(fileURLWithPath: options.string("out")))
     emit(["count": index!.count, "threads": threads, "build_seconds": t.wall, "build_cpu_seconds": t.cpu,
-          "write_seconds": now() - writeStart, "max_level": index!.maxLevel])
+          "write_seconds": now() - writeStart, "max_level": index!.maxLevel, "vector_type": index!.vectorType.rawValue,
+          "bytes": diskBytes(options.string("out"))])
 
 case "hnsw-search":
     let openStart = now()

@@ -129,24 +129,39 @@ public final class FlatDenseIndex: Sendable {
                 heapIDs.withUnsafeMutableBufferPointer { hi in
                     heapCounts.withUnsafeMutableBufferPointer { hc in
                         let (hsBase, hiBase, hcBase) = (hs.baseAddress!, hi.baseAddress!, hc.baseAddress!)
-                        var q0 = 0
-                        while q0 < queryCount {
-                            let q1 = Swift.min(q0 + queryChunk, queryCount)
-                            let chunk = MatrixView(base: queryBuffer.baseAddress! + q0 * dimension, rows: q1 - q0, columns: dimension)
-                            let body = { (b: Int, worker: Int) in
-                                let start = b * block, end = Swift.min(start + block, self.count)
+                        // One block of documents against query chunks `chunks`, folded into the worker's heaps.
+                        let body = { (b: Int, worker: Int, chunks: Range<Int>) in
+                            let start = b * block, end = Swift.min(start + block, self.count)
+                            let documents = self.rows(start..<end, tile: tiles.isEmpty ? nil : tiles[worker])
+                            for c in chunks {
+                                let q0 = c * queryChunk, q1 = Swift.min(q0 + queryChunk, queryCount)
+                                let chunk = MatrixView(base: queryBuffer.baseAddress! + q0 * self.dimension, rows: q1 - q0,
+                                                       columns: self.dimension)
                                 let out = scoreBuffers[worker].mutableView.rows(0..<(q1 - q0)).columns(0..<(end - start))
-                                self.score(chunk, against: start..<end, into: out, tile: tiles.isEmpty ? nil : tiles[worker])
+                                if let documents {
+                                    BLAS.gemm(chunk, documents, transposeB: true, into: out)
+                                } else {
+                                    self.halfKernelScores(chunk, against: start..<end, into: out)
+                                }
                                 let offset = worker * queryCount + q0
                                 rk_topk_fold(out.base, out.rowStride, q1 - q0, end - start, Int64(start), heapSize,
                                              hsBase + offset * heapSize, hiBase + offset * heapSize, hcBase + offset)
                             }
+                        }
+                        let run = { (chunks: Range<Int>) in
                             if let pool {
-                                pool.parallelFor(blocks) { b, worker in body(b, worker) }
+                                pool.parallelFor(blocks) { b, worker in body(b, worker, chunks) }
                             } else {
-                                for b in 0..<blocks { body(b, 0) }
+                                for b in 0..<blocks { body(b, 0, chunks) }
                             }
-                            q0 = q1
+                        }
+                        let chunks = (queryCount + queryChunk - 1) / queryChunk
+                        if tiles.isEmpty {
+                            // A chunk of queries over every block, chunk after chunk: its scores stay in cache.
+                            for c in 0..<chunks { run(c..<(c + 1)) }
+                        } else {
+                            // Float16 tiles: each block is widened once, for every chunk.
+                            run(0..<chunks)
                         }
                     }
                 }
@@ -170,22 +185,21 @@ public final class FlatDenseIndex: Sendable {
         }
     }
 
-    /// Scores of `queries` against the documents `rows`, into `out` (queries × rows): one sgemm on
-    /// Float32 storage; on Float16, the f16·f32 kernel per query, or with a `tile` the rows widened
-    /// into it and one sgemm.
-    private func score(_ queries: MatrixView, against rows: Range<Int>, into out: MutableMatrixView, tile: Matrix?) {
-        if let floats = floatVectors {
-            BLAS.gemm(queries, floats.rows(rows), transposeB: true, into: out)
-            return
-        }
-        let halves = encodedVectors!.assumingMemoryBound(to: UInt16.self) + rows.lowerBound * dimension
-        if let tile {
-            rk_f16_to_f32(halves, tile.storage, rows.count * dimension)
-            BLAS.gemm(queries, tile.view.rows(0..<rows.count), transposeB: true, into: out)
-        } else {
-            for q in 0..<queries.rows {
-                rk_dot_f16_rows(queries.base + q * queries.rowStride, halves, rows.count, dimension, out.base + q * out.rowStride)
-            }
+    /// Documents `range` as a Float32 matrix for sgemm: the stored rows themselves, or Float16 rows
+    /// widened into `tile`; nil for Float16 without a tile (scored by the f16·f32 kernel).
+    private func rows(_ range: Range<Int>, tile: Matrix?) -> MatrixView? {
+        if let floats = floatVectors { return floats.rows(range) }
+        guard let tile else { return nil }
+        rk_f16_to_f32(encodedVectors!.assumingMemoryBound(to: UInt16.self) + range.lowerBound * dimension, tile.storage,
+                      range.count * dimension)
+        return tile.view.rows(0..<range.count)
+    }
+
+    /// Scores of `queries` against the Float16 documents `range`, through the f16·f32 kernel.
+    private func halfKernelScores(_ queries: MatrixView, against range: Range<Int>, into out: MutableMatrixView) {
+        let halves = encodedVectors!.assumingMemoryBound(to: UInt16.self) + range.lowerBound * dimension
+        for q in 0..<queries.rows {
+            rk_dot_f16_rows(queries.base + q * queries.rowStride, halves, range.count, dimension, out.base + q * out.rowStride)
         }
     }
 
