@@ -31,7 +31,7 @@ import Testing
             } else {
                 content = #"{"hard_query": "A lab sees \#(fillerWords(10)) rise under heat; which mechanism explains it and what test would confirm it?"}"#
             }
-            // Slow enough that twelve kills cannot outrun the work even when start-up is quick.
+            // A pause, so a kill can land while an answer is in flight.
             return .delayed(milliseconds: 400, .chat(content))
         }
     }
@@ -76,12 +76,14 @@ import Testing
             process.standardError = FileHandle.nullDevice
             let asked = server.requestCount + second.requestCount
             try process.run()
-            // A random moment once this run is making records (start-up time varies with load).
+            // A random moment measured in work, not time: after this run's 1st to 6th request. A
+            // timed pause let a starved test process oversleep on a loaded machine until the work
+            // was done; counted requests keep every run short whatever the load.
+            let target = asked + Int.random(in: 1...6, using: &generator)
             let waitingSince = ContinuousClock.now
-            while server.requestCount + second.requestCount == asked && process.isRunning && ContinuousClock.now - waitingSince < .seconds(60) {
+            while server.requestCount + second.requestCount < target && process.isRunning && ContinuousClock.now - waitingSince < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(5))
             }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             // Let the server finish replies to the dead run (one answer takes 400 ms), so in-flight
