@@ -1,4 +1,5 @@
 #include "rk_bf16.h"
+#include "rk_half.h"
 
 #include <string.h>
 
@@ -11,13 +12,6 @@
 
 // ---------------------------------------------------------------- rounding and packing
 
-static inline uint16_t rb_round(float f) {
-    uint32_t bits;
-    memcpy(&bits, &f, sizeof bits);
-    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40u);  // NaN stays a quiet NaN
-    bits += 0x7fffu + ((bits >> 16) & 1u);
-    return (uint16_t)(bits >> 16);
-}
 
 static inline float rb_widen(uint16_t h) {
     uint32_t bits = (uint32_t)h << 16;
@@ -45,7 +39,7 @@ static void pack(const float *w, ptrdiff_t row_stride, ptrdiff_t k_stride, ptrdi
                 ptrdiff_t row = p * RK_BF16_PANEL + col;
                 for (ptrdiff_t e = 0; e < 2; e++) {
                     ptrdiff_t kk = 2 * q + e;
-                    out[2 * col + e] = (row < n && kk < k) ? rb_round(w[row * row_stride + kk * k_stride]) : 0;
+                    out[2 * col + e] = (row < n && kk < k) ? rk_float_to_bf16(w[row * row_stride + kk * k_stride]) : 0;
                 }
             }
         }
@@ -66,7 +60,7 @@ RB_AVX512BF16 static void round_rows_avx512(const float *x, ptrdiff_t ldx, ptrdi
             __m256bh h = _mm512_cvtneps_pbh(_mm512_loadu_ps(src + c));
             _mm256_storeu_si256((__m256i *)(dst + c), (__m256i)h);
         }
-        for (; c < cols; c++) dst[c] = rb_round(src[c]);
+        for (; c < cols; c++) dst[c] = rk_float_to_bf16(src[c]);
         if (cols & 1) dst[cols] = 0;
     }
 }
@@ -94,7 +88,7 @@ RB_AVX512BF16 static void pack_rows_avx512(const float *w, ptrdiff_t ldw, ptrdif
                 for (int i = 0; i < 16; i++) dst[(q + i) * RK_BF16_PANEL] = lanes[i];
             }
             for (; q < pairs; q++) {
-                uint32_t lo = rb_round(src[2 * q]), hi = 2 * q + 1 < k ? rb_round(src[2 * q + 1]) : 0;
+                uint32_t lo = rk_float_to_bf16(src[2 * q]), hi = 2 * q + 1 < k ? rk_float_to_bf16(src[2 * q + 1]) : 0;
                 dst[q * RK_BF16_PANEL] = lo | (hi << 16);
             }
         }
@@ -168,11 +162,11 @@ void rk_bf16_pack_transposed(const float *v, ptrdiff_t ldv, ptrdiff_t n, ptrdiff
 
 void rk_bf16_round_rows(const float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols, uint16_t *out, ptrdiff_t ldo) {
 #if RB_X86
-    // The hardware conversion rounds to nearest even as rb_round does (NaN aside: both stay NaN).
+    // The hardware conversion rounds to nearest even as rk_float_to_bf16 does (NaN aside: both stay NaN).
     if (rk_bf16_native()) { round_rows_avx512(x, ldx, rows, cols, out, ldo); return; }
 #endif
     for (ptrdiff_t r = 0; r < rows; r++) {
-        for (ptrdiff_t c = 0; c < cols; c++) out[r * ldo + c] = rb_round(x[r * ldx + c]);
+        for (ptrdiff_t c = 0; c < cols; c++) out[r * ldo + c] = rk_float_to_bf16(x[r * ldx + c]);
         if (cols & 1) out[r * ldo + cols] = 0;
     }
 }

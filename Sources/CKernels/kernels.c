@@ -402,14 +402,6 @@ RK_AVX2_BF16 static inline void store_bf16x8(uint16_t *dst, __m256 v) {
     _mm_storeu_si128((__m128i *)dst, (__m128i)_mm256_cvtneps_pbh(v));
 }
 
-RK_AVX2_BF16 static inline uint16_t round_bf16(float f) {
-    // The same rounding as the vector conversion (nearest, ties to even) through a one-lane vector.
-    __m128bh h = _mm_cvtneps_pbh(_mm_set_ss(f));
-    uint16_t out[8];
-    _mm_storeu_si128((__m128i *)out, (__m128i)h);
-    return out[0];
-}
-
 RK_AVX2_BF16 static void softmax_rows_bf16_avx2(float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t cols,
                                                  uint16_t *out, ptrdiff_t ldo) {
     for (ptrdiff_t r = 0; r < rows; r++) {
@@ -436,7 +428,7 @@ RK_AVX2_BF16 static void softmax_rows_bf16_avx2(float *x, ptrdiff_t ldx, ptrdiff
         __m256 vinv = _mm256_set1_ps(1.0f / s);
         float inv = 1.0f / s;
         for (i = 0; i + 8 <= cols; i += 8) store_bf16x8(dst + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), vinv));
-        for (; i < cols; i++) dst[i] = round_bf16(row[i] * inv);
+        for (; i < cols; i++) dst[i] = rk_float_to_bf16(row[i] * inv);
         if (cols & 1) dst[cols] = 0;
     }
 }
@@ -454,7 +446,7 @@ RK_AVX2_BF16 static void bias_gelu_bf16_avx2(const float *x, ptrdiff_t ldx, cons
         }
         for (; c < cols; c++) {
             float v = row[c] + (bias ? bias[c] : 0.0f);
-            dst[c] = round_bf16(approx ? gelu_tanh_scalar(v) : gelu_erf_scalar(v));
+            dst[c] = rk_float_to_bf16(approx ? gelu_tanh_scalar(v) : gelu_erf_scalar(v));
         }
         if (cols & 1) dst[cols] = 0;
     }

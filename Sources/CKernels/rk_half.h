@@ -52,6 +52,15 @@ static inline uint16_t rk_float_to_half(float f) {
     return (uint16_t)(sign | ((a >> 13) - ((127u - 15u) << 10)));
 }
 
+// `f` rounded to bfloat16 (nearest, ties to even, as vcvtneps2bf16 does); NaN stays a quiet NaN.
+static inline uint16_t rk_float_to_bf16(float f) {
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40u);
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (uint16_t)(bits >> 16);
+}
+
 // `f` rounded to the nearest half (ties to even) and back.
 static inline float rk_round_to_half(float f) {
 #if defined(__FLT16_MAX__)
