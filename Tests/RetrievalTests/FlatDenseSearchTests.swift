@@ -48,6 +48,70 @@ struct FlatDenseSearchTests {
         #expect(rest == ten.map { Array($0.dropFirst(3)) })
     }
 
+    /// Issue 20: on AVX2 machines OpenBLAS's edge kernels summed some columns in another order
+    /// (up to 4 ulps), so scores changed with the block size. Exact copies of a few vectors, spread
+    /// across every block boundary, make the k-th place a tie that only deterministic scores settle.
+    @Test("flat search: duplicates across blocks score equally and keep corpus order, whatever the blocks, threads and storage",
+          arguments: [VectorType.f32, .f16])
+    func flatDuplicatesAcrossBlocks(type: VectorType) throws {
+        let dimension = 40, count = 1200
+        let distinct = VectorTestData.clustered(count: 30, dimension: dimension, centres: 3, noise: 0.3, seed: 5)
+        var vectors = VectorTestData.uniform(count: count, dimension: dimension, seed: 6)
+        var random = SeededRandom(seed: 9)
+        var copies: [Int: Int] = [:]  // document → which distinct vector it copies
+        for d in 0..<count where random.next() % 3 == 0 {
+            let source = Int(random.next() % 30)
+            copies[d] = source
+            vectors.replaceSubrange((d * dimension)..<((d + 1) * dimension), with: distinct[(source * dimension)..<((source + 1) * dimension)])
+        }
+        let ids = VectorTestData.ids(count)
+        let directory = (try TestPaths.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let index = try VectorTestData.flatIndex(ids: ids, vectors: vectors, dimension: dimension,
+                                                 at: directory.appendingPathComponent("flat"), vectorType: type)
+        let queries = Array(distinct[0..<(6 * dimension)]) + VectorTestData.uniform(count: 4, dimension: dimension, seed: 10)
+        let one = try index.search(queries, k: 25, blockSize: 1024, threads: 1)
+        for (blockSize, threads) in [(7, 2), (100, 1), (333, 2), (1199, 2), (100_000, 2)] {
+            #expect(try index.search(queries, k: 25, blockSize: blockSize, threads: threads) == one,
+                    "block size \(blockSize), \(threads) threads")
+        }
+        // One query at a time takes the f16 kernel path instead of the widened tile: the same results.
+        for q in 0..<10 {
+            #expect(try index.search(Array(queries[(q * dimension)..<((q + 1) * dimension)]), k: 25, threads: 2) == [one[q]])
+        }
+        for (q, hits) in one.enumerated() {
+            let position = { (id: String) in Int(id.dropFirst(3))! }
+            for (a, b) in zip(hits, hits.dropFirst()) {
+                #expect(a.score > b.score || (a.score == b.score && position(a.id) < position(b.id)), "query \(q): \(a) before \(b)")
+            }
+            // Copies of one vector: equal scores, all of them present or the last ones cut at k.
+            let groups = Dictionary(grouping: hits.filter { copies[position($0.id)] != nil }) { copies[position($0.id)]! }
+            for (_, group) in groups { #expect(Set(group.map(\.score)).count == 1, "query \(q)") }
+        }
+    }
+
+    @Test("deterministic scores: the full scan, taken when the candidates cannot settle the top k, gives the same top k")
+    func deterministicScanAll() throws {
+        let dimension = 24, count = 900
+        let vectors = VectorTestData.uniform(count: count, dimension: dimension, seed: 12)
+        let directory = (try TestPaths.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let index = try VectorTestData.flatIndex(ids: VectorTestData.ids(count), vectors: vectors, dimension: dimension,
+                                                 at: directory.appendingPathComponent("flat"))
+        let query = VectorTestData.uniform(count: 1, dimension: dimension, seed: 13)
+        let all = DeterministicScores.score(query, documents: Array(0..<count), index: index)
+        let candidates = all.enumerated().map { (index: $0.offset, score: $0.element) }
+        let excluded: Set<Int> = [Int(all.indices.max { all[$0] < all[$1] }!), 17]
+        let settled = DeterministicScores.topK(10, query: query, candidates: candidates, rejectedAtMost: -.infinity,
+                                               excluding: excluded, errorBound: 1e-6, index: index)
+        // A heap that turned away a document scoring above every candidate forces the full scan.
+        let scanned = DeterministicScores.topK(10, query: query, candidates: Array(candidates.prefix(20)), rejectedAtMost: .infinity,
+                                               excluding: excluded, errorBound: 1e-6, index: index)
+        let expected = (0..<count).filter { !excluded.contains($0) }.sorted { all[$0] != all[$1] ? all[$0] > all[$1] : $0 < $1 }.prefix(10)
+        #expect(settled.map(\.index) == Array(expected))
+        #expect(scanned == settled)
+    }
+
     @Test("top-k kernel: SIMD and scalar paths keep the best k, earlier index first on ties", arguments: [false, true])
     func topKKernel(scalar: Bool) {
         let fold = scalar ? rk_topk_fold_scalar : rk_topk_fold

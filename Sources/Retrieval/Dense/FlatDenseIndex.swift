@@ -13,6 +13,8 @@ public final class FlatDenseIndex: Sendable {
     public let manifest: DenseManifest
     private let vectorsFile: MappedFile
     private let idsFile: MappedFile
+    /// The largest stored vector's norm, measured on the first search (it bounds sgemm's error).
+    private let maxNorm = LazyValue<Float>()
 
     public var count: Int { manifest.count }
     public var dimension: Int { manifest.dimension }
@@ -92,6 +94,11 @@ public final class FlatDenseIndex: Sendable {
     /// multiplying a chunk of queries by its block (single-threaded sgemm) and folding the scores
     /// into its own top-k heaps with a vectorised threshold test; the workers' heaps are merged at
     /// the end. OpenBLAS is set to one thread meanwhile (a process-wide setting, restored after).
+    ///
+    /// sgemm's sums depend on the matrix shapes (OpenBLAS's edge kernels add in another order), so
+    /// its scores are only candidates: the returned scores come from a kernel that sums every
+    /// document the same way wherever it lies (`DeterministicScores`), and the results are the
+    /// same for every block size and thread count.
     public func search(_ queries: [Float], k: Int, excluding: [Set<String>]? = nil,
                        blockSize: Int = 1024, threads: Int = defaultThreadCount) throws -> [[ScoredDocument]] {
         guard queries.count % dimension == 0 else {
@@ -106,8 +113,10 @@ public final class FlatDenseIndex: Sendable {
             if !wanted.isEmpty { for i in 0..<count where wanted.contains(documentID(at: i)) { map[documentID(at: i)] = i } }
             return lists.map { Set($0.compactMap { map[$0] }) }
         } ?? []
-        // Keep enough candidates that k remain once a query's excluded documents are dropped.
-        let heapSize = Swift.min(count, k + (excludedIndexes.map(\.count).max() ?? 0))
+        // Keep enough candidates that k remain once a query's excluded documents are dropped, and a
+        // margin for the scores that sgemm's rounding moves across the k-th.
+        let wanted = k + (excludedIndexes.map(\.count).max() ?? 0)
+        let heapSize = Swift.min(count, wanted + Swift.max(16, wanted / 4))
         let block = Swift.max(1, Swift.min(blockSize, count))
         let blocks = (count + block - 1) / block
         let workers = Swift.max(1, Swift.min(threads, blocks))
@@ -167,22 +176,36 @@ public final class FlatDenseIndex: Sendable {
                 }
             }
         }
-        // Merge the workers' heaps: best score first, ties by corpus order; drop excluded documents.
-        struct Hit { var index: Int; var score: Float }
+        // Merge the workers' heaps into each query's candidates, then score them exactly.
+        let bound = scoreErrorBound
         return (0..<queryCount).map { q in
-            var hits: [Hit] = []
-            hits.reserveCapacity(workers * heapSize)
+            var candidates: [(index: Int, score: Float)] = []
+            candidates.reserveCapacity(workers * heapSize)
+            // Every document a full heap turned away scored at most its worst kept.
+            var rejectedAtMost = -Float.infinity
             for w in 0..<workers {
                 let offset = (w * queryCount + q)
-                for j in 0..<Int(heapCounts[offset]) {
-                    hits.append(Hit(index: Int(heapIDs[offset * heapSize + j]), score: heapScores[offset * heapSize + j]))
+                let kept = Int(heapCounts[offset])
+                var worst = Float.infinity
+                for j in 0..<kept {
+                    let score = heapScores[offset * heapSize + j]
+                    candidates.append((Int(heapIDs[offset * heapSize + j]), score))
+                    worst = Swift.min(worst, score)
                 }
+                if kept == heapSize { rejectedAtMost = Swift.max(rejectedAtMost, worst) }
             }
-            hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
+            let query = Array(queries[(q * dimension)..<((q + 1) * dimension)])
             let skip = q < excludedIndexes.count ? excludedIndexes[q] : []
-            return hits.lazy.filter { skip.isEmpty || !skip.contains($0.index) }.prefix(k)
-                .map { ScoredDocument(id: documentID(at: $0.index), score: Double($0.score)) }
+            let hits = DeterministicScores.topK(k, query: query, candidates: candidates, rejectedAtMost: rejectedAtMost,
+                                                excluding: skip, errorBound: bound(query), index: self)
+            return hits.map { ScoredDocument(id: documentID(at: $0.index), score: Double($0.score)) }
         }
+    }
+
+    /// The bound on sgemm's score error for a query (see `DeterministicScores`).
+    private var scoreErrorBound: ([Float]) -> Float {
+        let norm = maxNorm.get { DeterministicScores.maxNorm(of: self) }, dimension = self.dimension
+        return { DeterministicScores.errorBound(query: $0, maxNorm: norm, dimension: dimension) }
     }
 
     /// Documents `range` as a Float32 matrix for sgemm: the stored rows themselves, or Float16 rows
