@@ -71,7 +71,7 @@ let package = Package(
         .executableTarget(name: "quant-bench", dependencies: ["ModelFiles", "Tensor"]),
         .executableTarget(
             name: "reasonir",
-            dependencies: ["ReasonIR", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ReasonIR", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Test data locations (shared fixtures, models, scratch directories), the CLI runner and a
         // scriptable OpenAI-compatible server on loopback, for every test target.

@@ -1,4 +1,5 @@
 #include "rk_bf16.h"
+#include "rk_cpu.h"
 #include "rk_half.h"
 
 #include <string.h>
@@ -125,26 +126,7 @@ RB_AVX512BF16 static void pack_columns_avx512(const float *v, ptrdiff_t ldv, ptr
 }
 #endif
 
-static int rb_forced_portable = 0;
-static int rb_native = -1;
-
-void rk_bf16_force_portable(int on) { __atomic_store_n(&rb_forced_portable, on ? 1 : 0, __ATOMIC_RELAXED); }
-
-int rk_bf16_native(void) {
-    if (__atomic_load_n(&rb_forced_portable, __ATOMIC_RELAXED)) return 0;
-    int native = __atomic_load_n(&rb_native, __ATOMIC_RELAXED);
-    if (native < 0) {
-#if RB_X86
-        __builtin_cpu_init();
-        native = (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-                  && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16")) ? 1 : 0;
-#else
-        native = 0;
-#endif
-        __atomic_store_n(&rb_native, native, __ATOMIC_RELAXED);
-    }
-    return native;
-}
+int rk_bf16_native(void) { return rk_cpu_level() >= RK_CPU_AVX512BF16 ? 1 : 0; }
 
 void rk_bf16_pack(const float *w, ptrdiff_t ldw, ptrdiff_t n, ptrdiff_t k, uint16_t *packed) {
 #if RB_X86

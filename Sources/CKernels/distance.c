@@ -387,24 +387,9 @@ RD_F16C static void f32_to_f16_f16c(const float *src, uint16_t *dst, ptrdiff_t n
 
 // ---------------------------------------------------------------- public entry points
 
-// The CPU alone decides (not `rk_force_scalar`): a search or a build must not change paths half
-// way because a test elsewhere in the process flipped the switch, or equal inputs could get
-// unequal distances. Tests call the `_scalar` entry points directly.
-static int rd_level = -1;
-
-static inline int rd_simd(void) {
-    int level = __atomic_load_n(&rd_level, __ATOMIC_RELAXED);
-    if (level < 0) {
-#if RD_X86
-        __builtin_cpu_init();
-        level = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
-#else
-        level = 0;
-#endif
-        __atomic_store_n(&rd_level, level, __ATOMIC_RELAXED);
-    }
-    return level;
-}
+// The process's level (`rk_cpu_level`), fixed once: a search or a build never changes paths half
+// way, so equal inputs get equal distances. Tests of both paths call the `_scalar` entry points.
+static inline int rd_simd(void) { return rk_cpu_level() >= RK_CPU_AVX2; }
 
 float rk_dot_f32_scalar(const float *a, const float *b, ptrdiff_t n) { return dot_scalar(a, b, n); }
 float rk_l2sq_f32_scalar(const float *a, const float *b, ptrdiff_t n) { return l2sq_scalar(a, b, n); }
@@ -451,22 +436,10 @@ void rk_l2sq_f32_gather(const float *q, const float *base, ptrdiff_t stride,
 
 // ---------------------------------------------------------------- Float16 entry points
 
-// 2: AVX-512F (with F16C); 1: AVX2 + FMA + F16C; 0: scalar. Chosen once from the CPU, as above.
-static int rd_half = -1;
-
+// 2: AVX-512F (with F16C); 1: AVX2 + FMA + F16C; 0: scalar; from the process's level, as above.
 static inline int rd_half_level(void) {
-    int level = __atomic_load_n(&rd_half, __ATOMIC_RELAXED);
-    if (level < 0) {
-        level = 0;
-#if RD_X86
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
-            level = __builtin_cpu_supports("avx512f") ? 2 : 1;
-        }
-#endif
-        __atomic_store_n(&rd_half, level, __ATOMIC_RELAXED);
-    }
-    return level;
+    int level = rk_cpu_level();
+    return level >= RK_CPU_AVX512 ? 2 : (level >= RK_CPU_AVX2 ? 1 : 0);
 }
 
 int rk_half_simd_level(void) { return rd_half_level(); }

@@ -14,25 +14,9 @@
 
 // ---------------------------------------------------------------- dispatch
 
-static int rk_level = -1;      // -1: not yet probed
-static int rk_scalar_forced = 0;
-
-int rk_simd_level(void) {
-    if (__atomic_load_n(&rk_scalar_forced, __ATOMIC_RELAXED)) return 0;
-    int level = __atomic_load_n(&rk_level, __ATOMIC_RELAXED);
-    if (level < 0) {
-#if RK_X86
-        __builtin_cpu_init();
-        level = (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? 1 : 0;
-#else
-        level = 0;
-#endif
-        __atomic_store_n(&rk_level, level, __ATOMIC_RELAXED);
-    }
-    return level;
-}
-
-void rk_force_scalar(int on) { __atomic_store_n(&rk_scalar_forced, on ? 1 : 0, __ATOMIC_RELAXED); }
+// The level is the process's (`rk_cpu_level`): REASONIR_CPU lowers it for a whole run, so a test
+// elsewhere in the process cannot switch a kernel's path under a running encoder.
+int rk_simd_level(void) { return rk_cpu_level() >= RK_CPU_AVX2 ? 1 : 0; }
 
 long rk_atomic_fetch_add(long *p, long v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
 
@@ -473,10 +457,7 @@ void rk_bias_gelu_bf16(float *x, ptrdiff_t ldx, const float *bias, ptrdiff_t row
 void rk_f16_to_f32(const uint16_t *src, float *dst, ptrdiff_t n) {
     ptrdiff_t i = 0;
 #if RK_X86
-    if (!__atomic_load_n(&rk_scalar_forced, __ATOMIC_RELAXED)) {
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c")) f16_to_f32_f16c(src, dst, n, &i);
-    }
+    if (rk_cpu_level() >= RK_CPU_AVX2) f16_to_f32_f16c(src, dst, n, &i);
 #endif
     for (; i < n; i++) dst[i] = rk_half_to_float(src[i]);
 }

@@ -1,20 +1,14 @@
 // Products of GGML-quantized weight rows with 8-bit quantized activations (llama.cpp's scheme):
 // each 32-value weight block is unpacked once to signed 8-bit integers with one or two scales and
 // an offset term, then dotted with the activation blocks of up to RK_TILE activation rows. The
-// integer loops are written so the compiler vectorizes them; target_clones builds an AVX2 copy
-// chosen at run time.
+// portable loops are written so the compiler vectorizes them for the baseline; an AVX2 path is
+// chosen from the process's level (`rk_cpu_level`).
 #include "CKernels.h"
 #include "rk_ggml_blocks.h"
 
 #include <math.h>
 
 #define RK_TILE 8
-
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define RK_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define RK_CLONES
-#endif
 
 void rk_quantize_q8_blocks(const float *x, rk_q8_block *out, ptrdiff_t n) {
     for (ptrdiff_t b = 0; b < n / 32; b++) {
@@ -139,7 +133,6 @@ int rk_quant_matmul_supports(int type) {
     }
 }
 
-RK_CLONES
 static void quant_matmul_portable(int type, const void *w, size_t row_bytes, ptrdiff_t n, ptrdiff_t r0, ptrdiff_t r1,
                                   const rk_q8_block *xq, ptrdiff_t rows, float *y, ptrdiff_t ldy) {
     const ptrdiff_t nb = n / 32;
@@ -349,14 +342,7 @@ int rk_quant_matmul(int type, const void *w, size_t row_bytes, ptrdiff_t n, ptrd
                     const rk_q8_block *xq, ptrdiff_t rows, float *y, ptrdiff_t ldy) {
     if (!rk_quant_matmul_supports(type)) return -1;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    static int f16c = -1;  // probed once; racing probes store the same value
-    int has_f16c = __atomic_load_n(&f16c, __ATOMIC_RELAXED);
-    if (has_f16c < 0) {
-        __builtin_cpu_init();
-        has_f16c = __builtin_cpu_supports("f16c") ? 1 : 0;
-        __atomic_store_n(&f16c, has_f16c, __ATOMIC_RELAXED);
-    }
-    if (rk_simd_level() > 0 && has_f16c) {
+    if (rk_cpu_level() >= RK_CPU_AVX2) {
         quant_matmul_avx2(type, w, row_bytes, n, r0, r1, xq, rows, y, ldy);
         return 0;
     }

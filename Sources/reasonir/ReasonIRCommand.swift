@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReasonIR
+import Tensor
 
 @main
 struct ReasonIRCommand: AsyncParsableCommand {
@@ -10,4 +11,10 @@ struct ReasonIRCommand: AsyncParsableCommand {
                       RewriteCommand.self, AnalyzeCommand.self, LLMBenchCommand.self,
                       GenerateCommand.self, ChatCommand.self, SynthesizeCommand.self]
     )
+
+    /// Refuses a `REASONIR_CPU` that names no level before any command runs.
+    static func main() async {
+        do { try CPULevel.validateEnvironment() } catch { exit(withError: ValidationError("\(error)")) }
+        await main(nil)
+    }
 }

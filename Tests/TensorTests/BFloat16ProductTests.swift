@@ -9,7 +9,7 @@ private func bf16(_ x: Float) -> Float {
     return Float(bitPattern: bits & 0xffff_0000)
 }
 
-@Suite(.serialized) struct BFloat16ProductTests {
+@Suite struct BFloat16ProductTests {
     /// Every edge: rows not a multiple of the 6-row kernel, columns not a multiple of the 64-column
     /// panel, an odd inner dimension, one thread and several.
     @Test(arguments: [(1, 1, 1), (5, 63, 7), (13, 64, 32), (37, 100, 33), (96, 130, 384), (101, 65, 1)])
@@ -20,9 +20,8 @@ private func bf16(_ x: Float) -> Float {
         let expected = naiveProduct(a.map(bf16), w.map(bf16), m: m, k: k, n: n, transposeB: true)
         let weights = Matrix(rows: n, columns: k, values: w), input = Matrix(rows: m, columns: k, values: a)
         let packed = BFloat16PackedMatrix(packing: weights.view)
-        for (portable, threads) in [(false, 1), (false, 2), (true, 1)] {
-            rk_bf16_force_portable(portable ? 1 : 0)
-            defer { rk_bf16_force_portable(0) }
+        let portable = !BFloat16Products.isNative
+        for threads in [1, 2] {
             let out = Matrix(rows: m, columns: n)
             BFloat16Products.multiply(input.view, packed, into: out.mutableView,
                                       scratch: BFloat16Scratch(), pool: ThreadPool(threadCount: threads))
@@ -36,9 +35,8 @@ private func bf16(_ x: Float) -> Float {
     @Test func roundingIsToNearestEven() {
         // 1 + 2⁻⁸ is halfway between two bfloat16 values (ties to 1), 1 + 3·2⁻⁸ rounds up to even.
         let inputs: [Float] = [1, 1 + 1 / 256, 1 + 3 / 256, -2.5, 3.0e38, 1e-40, .infinity]
-        for portable in [false, true] {
-            rk_bf16_force_portable(portable ? 1 : 0)
-            defer { rk_bf16_force_portable(0) }
+        let portable = !BFloat16Products.isNative
+        do {
             var out = [UInt16](repeating: 0xffff, count: inputs.count + 1)
             rk_bf16_round_rows(inputs, inputs.count, 1, inputs.count, &out, out.count)
             for (i, x) in inputs.enumerated() {
@@ -52,7 +50,7 @@ private func bf16(_ x: Float) -> Float {
     }
 }
 
-@Suite(.serialized) struct BFloat16OnTheFlyProductTests {
+@Suite struct BFloat16OnTheFlyProductTests {
     /// Attention's products: `x · bᵀ` (keys) and `x · b` (values), b packed per call, on every edge.
     @Test(arguments: [(1, 1, 1), (7, 33, 5), (13, 64, 32), (70, 129, 32), (256, 32, 256), (9, 100, 63)])
     func productsWithOperandsPackedPerCall(shape: (Int, Int, Int)) {
@@ -63,9 +61,8 @@ private func bf16(_ x: Float) -> Float {
         let keyMatrix = Matrix(rows: n, columns: k, values: keys), valueMatrix = Matrix(rows: k, columns: n, values: values)
         let expectedT = naiveProduct(x.map(bf16), keys.map(bf16), m: m, k: k, n: n, transposeB: true)
         let expected = naiveProduct(x.map(bf16), values.map(bf16), m: m, k: k, n: n, transposeB: false)
-        for portable in [false, true] {
-            rk_bf16_force_portable(portable ? 1 : 0)
-            defer { rk_bf16_force_portable(0) }
+        let portable = !BFloat16Products.isNative
+        do {
             let scratch = BFloat16Scratch()
             for (transposed, b, reference) in [(true, keyMatrix, expectedT), (false, valueMatrix, expected)] {
                 let out = Matrix(rows: m, columns: n)
@@ -78,7 +75,7 @@ private func bf16(_ x: Float) -> Float {
     }
 }
 
-@Suite(.serialized) struct BFloat16OutputTests {
+@Suite struct BFloat16OutputTests {
     /// Softmax and GELU that write bfloat16 give exactly the float32 operation's result, rounded.
     @Test func softmaxAndGELUWriteTheirFloat32ResultsRounded() {
         var rng = TestRandom(seed: 99)
@@ -87,9 +84,8 @@ private func bf16(_ x: Float) -> Float {
         values[3] = -.infinity
         for c in 0..<columns { values[2 * columns + c] = -.infinity }  // a row that is all -inf
         let bias = rng.floats(columns)
-        for portable in [false, true] {
-            rk_bf16_force_portable(portable ? 1 : 0)
-            defer { rk_bf16_force_portable(0) }
+        let portable = !BFloat16Products.isNative
+        do {
             let scratch = BFloat16Scratch()
             for operation in ["softmax", "gelu"] {
                 let reference = Matrix(rows: rows, columns: columns, values: values)

@@ -83,20 +83,19 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
     }
 }
 
-// Serialized: the scalar/vector switch is process-wide.
-@Suite(.serialized) struct KernelTests {
+// The path under test is the process's CPU level: scripts/test-cpu-levels.sh runs this suite at
+// every level the machine has (REASONIR_CPU).
+@Suite struct KernelTests {
     @Test func erfIsAccurate() {
         var xs = [Float]()
         var x: Float = -6
         while x <= 6 { xs.append(x); x += 0.00037 }
         xs += [0, -0, 1, -1, 4, -4, .infinity, -.infinity]
-        for scalar in [false, true] {
-            rk_force_scalar(scalar ? 1 : 0)
-            defer { rk_force_scalar(0) }
+        do {
             let ys = Ops.erf(xs)
             var worst = 0.0
             for (x, y) in zip(xs, ys) { worst = max(worst, abs(Double(y) - Foundation.erf(Double(x)))) }
-            #expect(worst < 2e-7, "scalar=\(scalar): max |erf error| \(worst)")
+            #expect(worst < 2e-7, "level \(CPULevel.current): max |erf error| \(worst)")
         }
     }
 
@@ -105,9 +104,7 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
         var x: Float = -100
         while x <= 80 { xs.append(x); x += 0.0131 }
         xs += [0, -.infinity, -87, -88, -1e-8]
-        for scalar in [false, true] {
-            rk_force_scalar(scalar ? 1 : 0)
-            defer { rk_force_scalar(0) }
+        do {
             let ys = Ops.exp(xs)
             var worst = 0.0
             for (x, y) in zip(xs, ys) {
@@ -115,7 +112,7 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
                 if ref < 1e-37 { #expect(y >= 0 && y < 1e-37); continue }
                 worst = max(worst, abs(Double(y) - ref) / ref)
             }
-            #expect(worst < 3e-7, "scalar=\(scalar): max relative exp error \(worst)")
+            #expect(worst < 3e-7, "level \(CPULevel.current): max relative exp error \(worst)")
         }
     }
 
@@ -124,9 +121,7 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
         let rows = 7, cols = 45  // not a multiple of 8: vector body and scalar tail
         let values = rng.floats(rows * cols, scale: 6)
         let bias = rng.floats(cols)
-        for scalar in [false, true] {
-            rk_force_scalar(scalar ? 1 : 0)
-            defer { rk_force_scalar(0) }
+        do {
             let m = Matrix(rows: rows, columns: cols, values: values)
             bias.withUnsafeBufferPointer { Ops.addBiasGELU(m.mutableView, bias: $0.baseAddress) }
             let t = Matrix(rows: rows, columns: cols, values: values)
@@ -148,9 +143,7 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
         let rows = 5, cols = 67
         let x = rng.floats(rows * cols, scale: 3), res = rng.floats(rows * cols), bias = rng.floats(cols)
         let gamma = rng.floats(cols), beta = rng.floats(cols)
-        for scalar in [false, true] {
-            rk_force_scalar(scalar ? 1 : 0)
-            defer { rk_force_scalar(0) }
+        do {
             let X = Matrix(rows: rows, columns: cols, values: x)
             let R = Matrix(rows: rows, columns: cols, values: res)
             var means = [Float](repeating: 0, count: rows), rstds = means
@@ -186,9 +179,7 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
     @Test func softmaxRowsWithMaskedEntries() {
         let values: [Float] = [1, 2, 3, -.infinity, 0.5, 1000, 1000, -1000, 3, 2, 1, 0,
                                -.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity]
-        for scalar in [false, true] {
-            rk_force_scalar(scalar ? 1 : 0)
-            defer { rk_force_scalar(0) }
+        do {
             let m = Matrix(rows: 3, columns: 6, values: values)
             Ops.softmaxRows(m.mutableView)
             for r in 0..<2 {
@@ -206,9 +197,7 @@ func naiveProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeB
         // 1, -2, 65504 (max half), smallest subnormal, a subnormal, -0, inf, 0.333…
         let halves: [UInt16] = [0x3C00, 0xC000, 0x7BFF, 0x0001, 0x0200, 0x8000, 0x7C00, 0x3555, 0x3C00, 0x4248]
         let expected: [Float] = [1, -2, 65504, 5.9604645e-8, 3.0517578e-5, -0.0, .infinity, 0.33325195, 1, 3.140625]
-        for scalar in [false, true] {
-            rk_force_scalar(scalar ? 1 : 0)
-            defer { rk_force_scalar(0) }
+        do {
             var out = [Float](repeating: 0, count: halves.count)
             halves.withUnsafeBufferPointer { h in out.withUnsafeMutableBufferPointer { rk_f16_to_f32(h.baseAddress, $0.baseAddress, h.count) } }
             #expect(out == expected)

@@ -2,21 +2,21 @@
 #define REASONIR_CKERNELS_H
 
 // Elementwise kernels for the CPU encoders. Every function has a portable scalar path and, on
-// x86-64, an AVX2+FMA path chosen once at run time (`__builtin_cpu_supports`); the library itself
+// x86-64, an AVX2+FMA path chosen once at run time (`rk_cpu_level`); the library itself
 // is compiled for the baseline, so no compiler flags are needed. Both paths use the same
 // approximations (erf: |error| <= 1.3e-7, exp: about 1 ulp), so results agree to float rounding.
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rk_cpu.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/// 1 when the AVX2+FMA paths are in use, 0 for the scalar paths.
+/// 1 when the AVX2+FMA paths are in use, 0 for the scalar paths (from `rk_cpu_level`).
 int rk_simd_level(void);
-/// Tests: a non-zero value forces the scalar paths, 0 returns to automatic choice.
-void rk_force_scalar(int on);
 
 /// The erf and exp approximations used by the vector kernels (scalar forms, for tests).
 float rk_erf(float x);

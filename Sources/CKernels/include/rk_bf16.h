@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-/// 1 when the AVX512-BF16 kernel is in use, 0 for the portable path.
+/// 1 when the AVX512-BF16 kernel is in use (`rk_cpu_level` is RK_CPU_AVX512BF16), 0 for the portable path.
 int rk_bf16_native(void);
 
 /// Columns per packed panel: W's rows are packed in groups of this many.
@@ -40,9 +40,6 @@ void rk_bf16_round_rows(const float *x, ptrdiff_t ldx, ptrdiff_t rows, ptrdiff_t
 void rk_bf16_gemm_nt(const uint16_t *a, ptrdiff_t lda, const uint16_t *packed,
                      ptrdiff_t rows, ptrdiff_t n, ptrdiff_t k, float alpha, const float *bias,
                      float *c, ptrdiff_t ldc);
-
-/// Tests: a non-zero value forces the portable path, 0 returns to automatic choice.
-void rk_bf16_force_portable(int on);
 
 #ifdef __cplusplus
 }

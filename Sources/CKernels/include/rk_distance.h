@@ -2,10 +2,10 @@
 #define REASONIR_RK_DISTANCE_H
 
 // Kernels for vector search (HNSW, exact top-k) over Float32 and Float16 rows. Each has a portable scalar path and an
-// AVX2+FMA path chosen once at run time from the CPU; the library is compiled for the baseline.
-// Unlike the encoder kernels they ignore `rk_force_scalar`: a build or search must never switch
-// paths half way (equal inputs must give equal distances), so tests call the `_scalar` entry
-// points instead. The SIMD paths sum in another order: results agree to float rounding.
+// AVX2+FMA path chosen once per process (`rk_cpu_level`, which REASONIR_CPU lowers); the library
+// is compiled for the baseline. A build or search never switches paths half way (equal inputs
+// give equal distances); tests of both paths in one process call the `_scalar` entry points.
+// The SIMD paths sum in another order: results agree to float rounding.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -50,8 +50,8 @@ void rk_topk_fold_scalar(const float *scores, ptrdiff_t ld, ptrdiff_t rows, ptrd
                          ptrdiff_t k, float *heap_scores, int64_t *heap_ids, int32_t *counts);
 
 /// Float16 storage: rows of IEEE halves (little-endian bit patterns) against a Float32 query,
-/// widened exactly and summed in Float32. Paths: AVX-512F, AVX2+FMA+F16C, scalar, chosen once from
-/// the CPU; `rk_half_simd_level` says which (2, 1, 0). The `_at` forms take a level (lowered to
+/// widened exactly and summed in Float32. Paths: AVX-512F, AVX2+FMA+F16C, scalar, from
+/// `rk_cpu_level`; `rk_half_simd_level` says which (2, 1, 0). The `_at` forms take a level (lowered to
 /// what the CPU has), for tests and benchmarks.
 int rk_half_simd_level(void);
 /// out[j] = dot(q, base + ids[j]·stride), as `rk_dot_f32_gather`.
