@@ -15,3 +15,5 @@ REASONIR_LLM_URL=$(scripts/llm-server.sh start)
 export REASONIR_LLM_URL
 echo "LLM server for the tests: $REASONIR_LLM_URL" >&2
 swift test --skip-build "$@"
+# The kernels' lower instruction-set paths (AVX2, scalar) on this machine too (issue 20).
+scripts/test-cpu-levels.sh

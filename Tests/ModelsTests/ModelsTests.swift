@@ -136,9 +136,15 @@ struct TinyBertTests {
         let short = golden.input_ids[0], long = golden.input_ids[4]
         let alone = try encoder.forward(TokenBatch(sequences: [short]))
         let padded = try encoder.forward(TokenBatch(sequences: [long, short, short]))
-        var worst: Float = 0
-        for t in 0..<short.count { worst = max(worst, maxAbsDiff(Array(alone.token(0, t)), Array(padded.token(1, t)))) }
-        #expect(worst < 1e-6, "max |diff| \(worst)")
+        var worst: Float = 0, largest: Float = 0
+        for t in 0..<short.count {
+            worst = max(worst, maxAbsDiff(Array(alone.token(0, t)), Array(padded.token(1, t))))
+            largest = max(largest, alone.token(0, t).map(abs).max()!)
+        }
+        // Padding changes only sgemm's shapes, hence at most its order of summation (OpenBLAS's
+        // Haswell kernels sum edge columns in another order: 5 ulps seen after two layers); a
+        // padding token that leaked into attention would move values by orders of magnitude more.
+        #expect(worst <= 16 * largest.ulp, "max |diff| \(worst), largest |value| \(largest)")
     }
 
     @Test func hiddenStatesAreKeptOnRequest() throws {

@@ -79,11 +79,16 @@ struct SmolLM2ParityTests {
         }
     }
 
-    /// Greedy continuations of the golden chats: the first 16 tokens equal llama.cpp's on at least 5 of 6.
+    /// Greedy continuations of the golden chats, teacher-forced: at each of the first 16 steps of
+    /// llama.cpp's continuation, fed llama.cpp's tokens so far, our most likely token is llama.cpp's
+    /// or a near tie with it. Free-running greedy decoding was compared before, but one near tie
+    /// sends a whole continuation elsewhere, and which side of it falls depends on the sgemm
+    /// kernels OpenBLAS picks for the CPU (5 of 6 chats equal with its Haswell kernels, 4 with
+    /// its Prescott ones on the same machine).
     @Test func greedyChatsMatchLlamaCpp() throws {
         let golden = try SmolLM2Golden.load()
-        let generator = try LlamaGenerator(model: model, threads: 2, contextLength: 512)
-        var matches = 0
+        let ws = LlamaWorkspace(threads: 2)
+        var steps = 0, equal = 0, worstMargin = 0.0
         for c in golden.greedy_chat.cases {
             // The model's own template, tokenized with special tokens parsed, as llama.cpp does.
             let text = ChatTemplate.smolLM2.render(c.messages)
@@ -91,11 +96,23 @@ struct SmolLM2ParityTests {
             let prompt = tokenizer.encode(text, addSpecial: true, parseSpecial: true)
             #expect(prompt == c.prompt_ids)
             let n = min(16, c.generated_ids.count)
-            let result = try generator.generate(prompt: prompt, options: GenerationOptions(maxTokens: n, stopTokens: [0, 2]))
-            let same = result.tokens == Array(c.generated_ids.prefix(n))
-            if same { matches += 1 }
-            print("chat \(c.messages.last!.content.prefix(40).debugDescription): \(same ? "equal" : "differs") \(result.tokens) vs \(Array(c.generated_ids.prefix(n)))")
+            let cache = LlamaKVCache(model: model, capacity: prompt.count + n)
+            var input = prompt
+            for step in 0..<n {
+                let logits = Array(try model.decode(input, cache: cache, workspace: ws))
+                let expected = Int(c.generated_ids[step])
+                let best = logits.indices.max { logits[$0] < logits[$1] }!
+                let margin = Double(logits[best] - logits[expected])
+                steps += 1
+                if best == expected { equal += 1 }
+                worstMargin = max(worstMargin, margin)
+                // Logit gaps of one vocabulary are log-probability gaps; llama.cpp's and ours differ
+                // by up to about 0.5 nats on these prompts (its F16 KV cache among the reasons).
+                #expect(margin < 1.0, "chat \(c.messages.last!.content.prefix(40).debugDescription) step \(step): ours \(best), llama.cpp \(expected), \(margin) nats apart")
+                input = [c.generated_ids[step]]
+            }
         }
-        #expect(matches >= 5, "\(matches) of 6 greedy chats equal llama.cpp's first 16 tokens")
+        print("greedy chats, teacher-forced: \(equal) of \(steps) steps pick llama.cpp's token; worst margin \(String(format: "%.3f", worstMargin)) nats")
+        #expect(Double(equal) >= 0.9 * Double(steps), "\(equal) of \(steps) steps equal llama.cpp's token")
     }
 }
