@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ReasonIR", targets: ["ReasonIR"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Reasoning", targets: ["Reasoning"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
@@ -35,6 +36,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // Snappy, Zstandard and zlib through their C interfaces, for Parquet's compression codecs
+        // (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // A Parquet reader (footer, Thrift metadata, pages, dictionary/RLE encodings, nested lists),
+        // memory-mapped and streamed by row group: BRIGHT's Hugging Face files.
+        .target(name: "Parquet", dependencies: ["Tensor", "CSnappy", "CZstd", "CZlib"]),
         // Vectorised elementwise kernels (erf-GELU, LayerNorm, softmax, F16/BF16 conversion), AVX2/FMA chosen at run time.
         .target(name: "CKernels"),
         // Float32 matrices and views, sgemm through BLAS, elementwise ops, a fixed thread pool.
@@ -87,6 +96,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "CKernels", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
