@@ -26,8 +26,8 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Tensor", "CKernels"]),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
         .target(name: "Tokenizers", dependencies: ["JSON"]),
-        // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
-        .target(name: "Evaluation", dependencies: ["Retrieval", "JSON"]),
+        // Datasets (BEIR, BRIGHT as JSONL or the hub's Parquet files), TREC runs and qrels, metrics equal to pytrec_eval.
+        .target(name: "Evaluation", dependencies: ["Retrieval", "JSON", "Parquet"]),
         // The facade most users import: index, search and evaluate in a few calls.
         .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers", "LLM", "Reasoning", "Synthesis"]),
         // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
@@ -74,6 +74,8 @@ let package = Package(
         .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
         // ReasonIR-Synthesizer: seed selection, hard queries, varied-length data, hard negatives, training files.
         .target(name: "Synthesis", dependencies: ["LLM", "Retrieval", "JSON"]),
+        // Parquet read speed, one thread (release build), beside pyarrow: benchmarks/parquet_speed.sh.
+        .executableTarget(name: "parquet-bench", dependencies: ["Parquet"]),
         // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
         .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
         // Quantized GGUF products beside sgemm (release build): `swift run -c release quant-bench <file.gguf>`.
@@ -98,7 +100,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"]),
+        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "TestSupport"]),

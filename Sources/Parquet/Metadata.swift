@@ -165,6 +165,8 @@ struct PageHeader {
     var repetitionLevelsLength = 0
     var isCompressed = true
 
+    static let maximumValueCount = 1 << 26
+
     init(_ s: ThriftStruct) throws(DecodeError) {
         kind = try s.requiredInt(1, "PageHeader.type")
         uncompressedSize = try s.requiredInt(2, "PageHeader.uncompressed_page_size")
@@ -191,6 +193,11 @@ struct PageHeader {
         }
         guard valueCount >= 0, definitionLevelsLength >= 0, repetitionLevelsLength >= 0 else {
             throw .malformed("negative count in a page header", at: s.offset)
+        }
+        // A run-length encoded page can claim billions of values in a few bytes; writers cut pages
+        // at tens of thousands of rows, so a count this large is a damaged header, not data.
+        guard valueCount <= Self.maximumValueCount else {
+            throw .malformed("a page of \(valueCount) values (at most \(Self.maximumValueCount) are read)", at: s.offset)
         }
     }
 }

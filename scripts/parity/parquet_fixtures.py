@@ -136,8 +136,11 @@ def bench(args):
     rows, size, i = [], 0, 0
     target = args.bench_mb * 1_000_000
     rng = random.Random(3)
+    # A large random vocabulary, so snappy shrinks the text about as much as it does real prose.
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 11))) for _ in range(200_000)]
     while size < target:
-        content = " ".join(rng.choice(WORDS) for _ in range(rng.randint(50, 400)))
+        content = " ".join(rng.choices(vocabulary, k=rng.randint(50, 400)))
         rows.append({"id": f"doc_{i:08d}", "content": content})
         size += len(content.encode()) + 12
         i += 1
@@ -166,7 +169,7 @@ def main():
     parser.add_argument("--per-task", type=int, default=1)
     parser.add_argument("--documents", type=int, default=60)
     parser.add_argument("--bench")
-    parser.add_argument("--bench-mb", type=int, default=200)
+    parser.add_argument("--bench-mb", type=int, default=200, help="text to write, in MB (uncompressed)")
     args = parser.parse_args()
     bench(args) if args.bench else fixtures(args)
 
