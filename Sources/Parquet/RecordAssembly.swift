@@ -41,20 +41,23 @@ enum RecordAssembly {
             throw .malformed("level counts differ from the entry count", at: 0)
         }
         var rows: [[String?]?] = []
-        // The row being assembled: `.none` before the first entry, `.some(nil)` for a null list.
-        var current: [String?]?? = .none
+        // The row being assembled, appended to in place (copying it out of an optional per entry
+        // would make a 10,000-id `excluded_ids` list quadratic).
+        var list: [String?] = []
+        var started = false, isNull = false
+        func finish() {
+            if started { rows.append(isNull ? nil : list) }
+            list.removeAll(keepingCapacity: true)
+        }
         var next = 0
         for i in 0..<chunk.entryCount {
             let definition = maximum == 0 ? 0 : Int(chunk.definitionLevels[i])
             if chunk.repetitionLevels[i] == 0 {
-                if let row = current { rows.append(row) }
-                if definition < listLevel {
-                    current = .some(nil)
-                    continue
-                }
-                current = .some([])
-            }
-            guard case .some(.some(var list)) = current else {
+                finish()
+                started = true
+                isNull = definition < listLevel
+                if isNull { continue }
+            } else if !started || isNull {
                 throw .malformed("a repeated entry continues a null or absent list", at: 0)
             }
             guard definition >= entryLevel else { continue }  // an empty list
@@ -65,9 +68,8 @@ enum RecordAssembly {
             } else {
                 list.append(nil)
             }
-            current = .some(list)
         }
-        if let row = current { rows.append(row) }
+        finish()
         return rows
     }
 }
