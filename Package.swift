@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ReasonIR", targets: ["ReasonIR"]),
         .library(name: "Retrieval", targets: ["Retrieval"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Reasoning", targets: ["Reasoning"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
@@ -25,8 +26,8 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Tensor", "CKernels"]),
         // tokenizer.json: normalizers, pre-tokenizers, WordPiece, byte-level BPE, post-processors.
         .target(name: "Tokenizers", dependencies: ["JSON"]),
-        // Datasets (BEIR, BRIGHT), TREC runs and qrels, metrics equal to pytrec_eval.
-        .target(name: "Evaluation", dependencies: ["Retrieval", "JSON"]),
+        // Datasets (BEIR, BRIGHT as JSONL or the hub's Parquet files), TREC runs and qrels, metrics equal to pytrec_eval.
+        .target(name: "Evaluation", dependencies: ["Retrieval", "JSON", "Parquet"]),
         // The facade most users import: index, search and evaluate in a few calls.
         .target(name: "ReasonIR", dependencies: ["Retrieval", "Evaluation", "Models", "Tokenizers", "LLM", "Reasoning", "Synthesis"]),
         // OpenBLAS through its C interface (Debian: libopenblas-dev; `pkg-config openblas` gives the header path).
@@ -35,6 +36,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // Snappy, Zstandard and zlib through their C interfaces, for Parquet's compression codecs
+        // (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // A Parquet reader (footer, Thrift metadata, pages, dictionary/RLE encodings, nested lists),
+        // memory-mapped and streamed by row group: BRIGHT's Hugging Face files.
+        .target(name: "Parquet", dependencies: ["Tensor", "CSnappy", "CZstd", "CZlib"]),
         // Vectorised elementwise kernels (erf-GELU, LayerNorm, softmax, F16/BF16 conversion), AVX2/FMA chosen at run time.
         .target(name: "CKernels"),
         // Float32 matrices and views, sgemm through BLAS, elementwise ops, a fixed thread pool.
@@ -65,6 +74,8 @@ let package = Package(
         .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
         // ReasonIR-Synthesizer: seed selection, hard queries, varied-length data, hard negatives, training files.
         .target(name: "Synthesis", dependencies: ["LLM", "Retrieval", "JSON"]),
+        // Parquet read speed, one thread (release build), beside pyarrow: benchmarks/parquet_speed.sh.
+        .executableTarget(name: "parquet-bench", dependencies: ["Parquet"]),
         // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
         .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
         // Quantized GGUF products beside sgemm (release build): `swift run -c release quant-bench <file.gguf>`.
@@ -87,8 +98,9 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "CKernels", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"]),
+        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "TestSupport"]),

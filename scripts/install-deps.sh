@@ -6,6 +6,8 @@ command -v swift >/dev/null || { echo "swift is not on PATH: install Swift 6.x f
 command -v python3 >/dev/null || need+=(python3 python3-pip)
 # OpenBLAS (the CBLAS module's sgemm) and its headers.
 dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
+# Snappy, Zstandard and zlib headers for the Parquet module's codecs.
+for pkg in libsnappy-dev libzstd-dev zlib1g-dev; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 # scripts/llm-server.sh puts xllamacpp in a virtual environment.
 python3 -c "import venv, ensurepip" 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,4 +1,5 @@
 import Foundation
+import Parquet
 import Retrieval
 
 /// Everything that can go wrong while reading datasets, runs and qrels, or writing runs.
@@ -21,6 +22,11 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable, Sendable
     case invalidField(path: String, line: Int, field: String, expected: String, found: String)
     /// A line of a text format (TREC run, qrels) does not have the expected shape.
     case malformedLine(path: String, line: Int, reason: String)
+    /// A Parquet file is damaged or uses what the reader does not support (the error names the
+    /// file, the column and the byte offset).
+    case parquet(ParquetError)
+    /// A BRIGHT directory in the hub's layout has no file for `task` in the config folder `config`.
+    case missingTask(directory: String, config: String, task: String)
     /// A run and its judgments have no query in common, so there is nothing to average.
     case noQueriesToEvaluate(run: String, judgments: String)
 
@@ -40,6 +46,10 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(path):\(line): field \"\(field)\": expected \(expected), found \(found)"
         case .malformedLine(let path, let line, let reason):
             return "\(path):\(line): \(reason)"
+        case .parquet(let error):
+            return error.description
+        case .missingTask(let directory, let config, let task):
+            return "\(directory)/\(config): no file for the task \(task) (expected \(config)/\(task)-00000-of-0000N.parquet or \(config)/\(task).parquet)"
         case .noQueriesToEvaluate(let run, let judgments):
             return "no query of the run \(run) has judgments in \(judgments): nothing to evaluate"
         }

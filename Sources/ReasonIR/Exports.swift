@@ -4,3 +4,4 @@
 @_exported import Retrieval
 @_exported import Synthesis
 @_exported import enum Tensor.ComputePrecision
+@_exported import enum Models.BRIGHTInstructions

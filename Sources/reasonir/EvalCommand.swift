@@ -39,17 +39,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The dataset directory.", valueName: "dataset-dir"))
     var datasetDirectory: String
 
-    @Option(help: "The retriever.")
-    var retriever: RetrieverChoice = .bm25
+    @OptionGroup var options: RetrieverOptions
 
-    @OptionGroup var bm25: BM25Options
-    @OptionGroup(title: "Hybrid") var fusion: FusionOptions
-
-    @Option(help: "Dense: the embedding model, by name or directory.")
-    var model: String?
-
-    @Option(help: "Dense: how the cached document vectors are stored (f16: half the memory, scores to about three digits).")
-    var vectorType: VectorType = .f32
 
     @Option(help: "Dense: text put before each query (e.g. e5's \"query: \").")
     var queryInstruction: String?
@@ -76,17 +67,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Where to keep the index (default: the cache).")
     var indexDir: String?
 
-    @Flag(help: "Build the index again even when a current one exists.")
-    var rebuild = false
-
     @Option(help: ArgumentHelp("Also write the run as a TREC file.", valueName: "file"))
     var runOutput: String?
-
-    @Option(help: "Threads for indexing and search (default: every core).")
-    var threads: Int = defaultThreadCount
-
-    @Option(help: ArgumentHelp("Dense encoder precision: float32, or bfloat16 (faster on AVX512-BF16 CPUs, embeddings cached apart).", valueName: "precision"))
-    var precision: ComputePrecision = .float32
 
     @Flag(help: "Print one JSON object keyed by pytrec_eval's metric names instead of a table.")
     var json = false
@@ -96,10 +78,6 @@ struct EvalCommand: AsyncParsableCommand {
 
     func validate() throws {
         if depth < 1 { throw ValidationError("--depth must be at least 1.") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if retriever != .bm25, model == nil {
-            throw ValidationError("--retriever \(retriever.rawValue) needs --model (e.g. all-MiniLM-L6-v2).")
-        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
@@ -163,52 +141,7 @@ struct EvalCommand: AsyncParsableCommand {
     /// Opens (or builds) the index the retriever needs.
     private func makeRetriever(for dataset: EvaluationDataset,
                                progress: TerminalProgress) throws -> (any Retriever, String, Int) {
-        let cache = IndexCache()
-        func directory(_ kind: String) -> URL {
-            indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent(kind) } ?? cache.directory(for: dataset.corpusURL, kind: kind)
-        }
-        func lexical() throws -> BM25Retriever {
-            let location = directory("bm25")
-            let index: BM25Index
-            if rebuild {
-                index = try BM25Indexing.build(corpus: dataset.corpus, to: location, threads: threads, progress: progress)
-            } else {
-                let (opened, reused) = try BM25Indexing.openOrBuild(corpus: dataset.corpus, directory: location,
-                                                                  threads: threads, progress: progress)
-                if reused, !quiet { warn("using the index at \(location.path)") }
-                index = opened
-            }
-            return BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
-        }
-        func semantic() throws -> DenseRetriever {
-            let loaded = try LocalEmbeddingModel.load(model ?? "", threads: threads, precision: precision)
-            let location = directory(DenseIndexing.cacheKind(for: loaded, vectorType: vectorType))
-            let index: FlatDenseIndex
-            if rebuild {
-                index = try DenseIndexing.build(corpus: dataset.corpus, model: loaded, to: location, vectorType: vectorType,
-                                                progress: progress)
-            } else {
-                let (opened, reused) = try DenseIndexing.openOrBuild(corpus: dataset.corpus, model: loaded,
-                                                                   directory: location, vectorType: vectorType,
-                                                                   progress: progress)
-                if reused, !quiet { warn("using the embeddings at \(location.path)") }
-                index = opened
-            }
-            return DenseRetriever(model: loaded, index: index, queryInstruction: queryInstruction)
-        }
-        let lexicalName = "bm25 \(bm25.bm25Variant.rawValue) (k1 \(bm25.k1), b \(bm25.b))"
-        switch retriever {
-        case .bm25:
-            let chosen = try lexical()
-            return (chosen, lexicalName, chosen.index.documentCount)
-        case .dense:
-            let chosen = try semantic()
-            return (chosen, "dense \(chosen.model.identity.name)", chosen.index.count)
-        case .hybrid:
-            let (sparse, dense) = (try lexical(), try semantic())
-            let chosen = HybridRetriever(bm25: sparse, dense: dense, method: fusion.method, candidates: fusion.hybridCandidates)
-            return (chosen, "hybrid \(fusion.method.description) of \(lexicalName) and dense \(dense.model.identity.name), "
-                        + "\(fusion.hybridCandidates) candidates each", sparse.index.documentCount)
-        }
+        return try options.setup(queryInstruction: queryInstruction, quiet: quiet)
+            .make(for: dataset, indexDirectory: indexDir.map { URL(fileURLWithPath: $0) }, progress: progress)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Retrieval
 
-/// The records of a JSONL file, read lazily one line at a time.
+/// The records of a JSONL file, read lazily one line at a time (or of another source, such as a
+/// Parquet file read row group by row group, given as a function that starts an iteration).
 ///
 /// Iteration never holds more than a chunk of the file and one record in memory, so a corpus of
 /// millions of documents streams in constant memory. Each element is a `Result`: a line that
@@ -20,16 +21,27 @@ public struct RecordStream<Record>: Sequence, Sendable {
     /// The file being read.
     public let url: URL
     private let parse: @Sendable (JSONRow) throws(EvaluationError) -> Record
+    private let records: (@Sendable () -> AnyIterator<Result<Record, EvaluationError>>)?
 
     /// Checks that `url` can be read; the lines are read only when iterating.
     init(url: URL, parse: @escaping @Sendable (JSONRow) throws(EvaluationError) -> Record) throws(EvaluationError) {
         _ = try LineReader.open(url)
         self.url = url
         self.parse = parse
+        self.records = nil
+    }
+
+    /// Records from another source: `records` starts a new iteration each time it is called;
+    /// `url` names the source (its first file) for index caches and messages.
+    public init(url: URL, records: @escaping @Sendable () -> AnyIterator<Result<Record, EvaluationError>>) {
+        self.url = url
+        self.parse = { _ throws(EvaluationError) in throw .cannotOpen(path: url.path) }
+        self.records = records
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(url: url, parse: parse)
+        if let records { return Iterator(records: records()) }
+        return Iterator(url: url, parse: parse)
     }
 
     public struct Iterator: IteratorProtocol {
@@ -38,6 +50,13 @@ public struct RecordStream<Record>: Sequence, Sendable {
         private let parse: @Sendable (JSONRow) throws(EvaluationError) -> Record
         private var pending: EvaluationError?
         private var finished = false
+        private var records: AnyIterator<Result<Record, EvaluationError>>?
+
+        init(records: AnyIterator<Result<Record, EvaluationError>>) {
+            self.path = ""
+            self.parse = { _ throws(EvaluationError) in throw .cannotOpen(path: "") }
+            self.records = records
+        }
 
         init(url: URL, parse: @escaping @Sendable (JSONRow) throws(EvaluationError) -> Record) {
             self.path = url.path
@@ -51,6 +70,12 @@ public struct RecordStream<Record>: Sequence, Sendable {
 
         public mutating func next() -> Result<Record, EvaluationError>? {
             guard !finished else { return nil }
+            if let records {
+                let next = records.next()
+                if next == nil { finished = true }
+                if case .failure? = next { finished = true }
+                return next
+            }
             if let error = pending {
                 finished = true
                 return .failure(error)

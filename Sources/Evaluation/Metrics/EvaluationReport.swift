@@ -143,11 +143,11 @@ public struct EvaluationReport: Sendable, Equatable {
     }
 
     /// A double as JSON: the shortest text that reads back to the same double, as Python's `repr`.
-    static func jsonNumber(_ value: Double) -> String {
+    public static func jsonNumber(_ value: Double) -> String {
         value.isFinite ? value.description : "null"
     }
 
-    static func jsonQuoted(_ text: String) -> String {
+    public static func jsonQuoted(_ text: String) -> String {
         JSONString.quoted(text)
     }
 }

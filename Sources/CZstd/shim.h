@@ -1,0 +1,2 @@
+// Zstandard's one-shot decompression API (Debian: libzstd-dev).
+#include <zstd.h>

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import ReasonIR
+
+/// `reasonir bright`: one retriever over BRIGHT's tasks, with BRIGHT's protocol, in one command.
+struct BrightCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bright",
+        abstract: "Run a retriever over BRIGHT's tasks (the hub's Parquet files or our JSONL) and print the per-task table.",
+        discussion: """
+            BRIGHT_DIR is a local copy of the Hugging Face dataset xlangai/BRIGHT (examples/, documents/, \
+            long_documents/, <variant>_reason/, each with <task>-00000-of-00001.parquet files), or the same \
+            folders holding <task>.jsonl files. Every task runs (or those of --tasks), with BRIGHT's protocol: \
+            excluded_ids dropped from each ranking, gold_ids (gold_ids_long with --long-documents) at \
+            relevance 1, 1000 documents per query. Each task's index is cached as `reasonir eval` caches it.
+
+            --query-variant original searches the posts; gpt4_reason (or gpt4), claude-3-opus_reason, \
+            llama3-70b_reason, grit_reason, ... search that config's reasoning queries. --task-instructions \
+            puts BRIGHT's per-task instruction before each query for dense models that expect one.
+
+            Prints a table of nDCG@10 and recall@100 (x100) per task with their average; --json prints \
+            {"tasks": {"biology": {pytrec_eval's metric names: values, "num_q": n}, ...}, "average": {...}}. \
+            --run-dir writes one TREC run per task (<task>.trec). Progress, with an ETA, goes to stderr.
+
+            Examples:
+                reasonir bright ~/data/BRIGHT --retriever bm25 --json
+                reasonir bright ~/data/BRIGHT --retriever dense --model all-MiniLM-L6-v2 --tasks biology,pony --run-dir runs
+            """)
+
+    @Argument(help: ArgumentHelp("The BRIGHT directory.", valueName: "bright-dir"))
+    var directory: String
+
+    @OptionGroup var options: RetrieverOptions
+
+
+    @Flag(help: "Dense: put BRIGHT's per-task query instruction before each query.")
+    var taskInstructions = false
+
+    @Option(help: "The queries: original, or a reasoning-query config (gpt4_reason, claude-3-opus_reason, ...).")
+    var queryVariant = "original"
+
+    @Flag(help: "Search long_documents and judge with gold_ids_long.")
+    var longDocuments = false
+
+    @Option(help: ArgumentHelp("Comma-separated tasks (default: all 12).", valueName: "a,b"))
+    var tasks: String?
+
+    @Option(help: "Documents retrieved and scored per query.")
+    var depth = 1000
+
+    @Option(help: "Where to keep the indexes, a folder per task (default: the cache).")
+    var indexDir: String?
+
+    @Option(help: ArgumentHelp("Write each task's run as <dir>/<task>.trec.", valueName: "dir"))
+    var runDir: String?
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    var taskList: [String] {
+        tasks.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            ?? BRIGHTDataset.tasks
+    }
+
+    func validate() throws {
+        if depth < 1 { throw ValidationError("--depth must be at least 1.") }
+        if taskList.isEmpty { throw ValidationError("--tasks names no task.") }
+    }
+
+    func run() async throws {
+        try reportingErrors {
+            let root = URL(fileURLWithPath: directory)
+            // Open every task first, so a task missing from one config fails before hours of work.
+            let datasets = try taskList.map { task in
+                try EvaluationDataset.bright(directory: root, task: task, queryVariant: queryVariant, longDocuments: longDocuments)
+            }
+            if let runDir { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) }
+            var results = TaskResults()
+            let began = Date()
+            for (number, dataset) in datasets.enumerated() {
+                let taskStart = Date()
+                let progress = TerminalProgress(quiet: quiet)
+                let instruction = taskInstructions ? BRIGHTInstructions.query(forTask: dataset.name) : nil
+                let setup = options.setup(queryInstruction: instruction, quiet: quiet)
+                let indexDirectory = indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent(dataset.name) }
+                let (chosen, description, _) = try setup.make(for: dataset, indexDirectory: indexDirectory, progress: progress)
+                let result = try RetrievalEvaluation.evaluate(chosen, on: dataset, depth: depth, progress: progress)
+                if let runDir {
+                    let tag = description.split(separator: " ").prefix(2).joined(separator: "_")
+                    try result.run.write(to: URL(fileURLWithPath: runDir).appendingPathComponent("\(dataset.name).trec"), tag: tag)
+                }
+                results.tasks.append((dataset.name, result.report))
+                if !quiet {
+                    let elapsed = Date().timeIntervalSince(began)
+                    let remaining = elapsed / Double(number + 1) * Double(datasets.count - number - 1)
+                    let ndcg = result.report.namedMeans(.pytrec, roundedTo: 5).first { $0.name == "ndcg_cut_10" }?.value ?? .nan
+                    warn(String(format: "[%d/%d] %@: nDCG@10 %.5f, %d queries, %.1fs; elapsed %.0fs, ETA %.0fs",
+                                number + 1, datasets.count, dataset.name, ndcg, dataset.queries.count,
+                                Date().timeIntervalSince(taskStart), elapsed, remaining))
+                }
+            }
+            if json {
+                print(results.jsonString())
+            } else {
+                print("BRIGHT: \(directory) (\(queryVariant) queries\(longDocuments ? ", long documents" : ""))")
+                print("retriever: \(options.retriever.rawValue)\(options.model.map { " " + $0 } ?? ""), depth \(depth)")
+                print(results.table())
+            }
+        }
+    }
+}
