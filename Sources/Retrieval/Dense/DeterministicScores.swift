@@ -77,8 +77,8 @@ enum DeterministicScores {
             let end = Swift.min(start + chunk, index.count)
             index.vectorType.decode(index.encodedRows(start..<end).baseAddress!, count: (end - start) * index.dimension,
                                     into: &row)
-            for r in 0..<(end - start) {
-                row.withUnsafeBufferPointer { p in
+            row.withUnsafeBufferPointer { p in
+                for r in 0..<(end - start) {
                     let v = p.baseAddress! + r * index.dimension
                     largest = Swift.max(largest, rk_dot_f32_scalar(v, v, index.dimension))
                 }
@@ -95,20 +95,5 @@ enum DeterministicScores {
         let queryNorm = query.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         // Twice: one γₙ for each of the two sums, and a factor 2 of headroom (FMA or not, tree or chain).
         return Float(4 * gamma * queryNorm * Double(maxNorm)) + Float.leastNormalMagnitude
-    }
-}
-
-/// A value computed on first use and kept, safe to share between threads.
-final class LazyValue<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value?
-
-    func get(_ compute: () -> Value) -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let value { return value }
-        let computed = compute()
-        value = computed
-        return computed
     }
 }

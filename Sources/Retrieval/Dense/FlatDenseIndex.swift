@@ -14,7 +14,7 @@ public final class FlatDenseIndex: Sendable {
     private let vectorsFile: MappedFile
     private let idsFile: MappedFile
     /// The largest stored vector's norm, measured on the first search (it bounds sgemm's error).
-    private let maxNorm = LazyValue<Float>()
+    private let maxNorm = Lazy<Float>()
 
     public var count: Int { manifest.count }
     public var dimension: Int { manifest.dimension }
@@ -204,7 +204,7 @@ public final class FlatDenseIndex: Sendable {
 
     /// The bound on sgemm's score error for a query (see `DeterministicScores`).
     private var scoreErrorBound: ([Float]) -> Float {
-        let norm = maxNorm.get { DeterministicScores.maxNorm(of: self) }, dimension = self.dimension
+        let norm = maxNorm.value { DeterministicScores.maxNorm(of: self) }, dimension = self.dimension
         return { DeterministicScores.errorBound(query: $0, maxNorm: norm, dimension: dimension) }
     }
 
