@@ -2,7 +2,7 @@
 # Runs the whole test suite. Installs the system libraries the build needs when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 # Tests that need real model weights skip themselves when ./models lacks them;
 # fetch them so that every test runs (Qwen2.5-Coder-0.5B: the K-quant GGUF goldens).
 scripts/fetch-models.sh minilm smollm2 qwen

@@ -7,7 +7,7 @@ public enum BM25Indexing {
     public static func build(corpus: RecordStream<Document>, to directory: URL, batchSize: Int = 4096,
                              threads: Int = defaultThreadCount,
                              progress: any ProgressReporter = SilentProgress()) throws -> BM25Index {
-        try build(records: corpus, source: try CorpusFingerprint(file: corpus.url), to: directory, batchSize: batchSize,
+        try build(records: corpus, source: try CorpusFingerprint(files: corpus.files), to: directory, batchSize: batchSize,
                   threads: threads, progress: progress)
     }
 
@@ -41,7 +41,7 @@ public enum BM25Indexing {
     public static func openOrBuild(corpus: RecordStream<Document>, directory: URL, threads: Int = defaultThreadCount,
                                    progress: any ProgressReporter = SilentProgress()) throws -> (index: BM25Index, reused: Bool) {
         if let index = try? BM25Index(directory: directory),
-           index.manifest.source == (try? CorpusFingerprint(file: corpus.url)) {
+           index.manifest.source == (try? CorpusFingerprint(files: corpus.files)) {
             return (index, true)
         }
         return (try build(corpus: corpus, to: directory, threads: threads, progress: progress), false)

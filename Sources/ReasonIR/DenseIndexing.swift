@@ -10,7 +10,7 @@ public enum DenseIndexing {
     public static func build(corpus: RecordStream<Document>, model: LocalEmbeddingModel, to directory: URL,
                              vectorType: VectorType = .f32, batchSize: Int = 512,
                              progress: any ProgressReporter = SilentProgress()) throws -> FlatDenseIndex {
-        try build(records: corpus, source: try CorpusFingerprint(file: corpus.url), model: model, to: directory,
+        try build(records: corpus, source: try CorpusFingerprint(files: corpus.files), model: model, to: directory,
                   vectorType: vectorType, batchSize: batchSize, progress: progress)
     }
 
@@ -52,7 +52,7 @@ public enum DenseIndexing {
                                    vectorType: VectorType = .f32,
                                    progress: any ProgressReporter = SilentProgress()) throws -> (index: FlatDenseIndex, reused: Bool) {
         if let index = try? FlatDenseIndex(directory: directory, model: model.identity),
-           index.manifest.source == (try? CorpusFingerprint(file: corpus.url)), index.vectorType == vectorType {
+           index.manifest.source == (try? CorpusFingerprint(files: corpus.files)), index.vectorType == vectorType {
             return (index, true)
         }
         return (try build(corpus: corpus, model: model, to: directory, vectorType: vectorType, progress: progress), false)

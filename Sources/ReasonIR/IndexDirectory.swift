@@ -130,7 +130,7 @@ public final class IndexDirectory: Sendable {
         AtomicDirectory.recover(directory)
         let modelLocation = try options.denseModel.map { try ModelLocator.locate($0).path }
         let model = try modelLocation.map { try LocalEmbeddingModel.load($0, threads: options.threads) }
-        let source = try CorpusFingerprint(file: corpus.url)
+        let source = try CorpusFingerprint(files: corpus.files)
         let staging = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).building")
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
 

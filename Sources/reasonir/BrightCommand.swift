@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReasonIR
+import Report
 
 /// `reasonir bright`: one retriever over BRIGHT's tasks, with BRIGHT's protocol, in one command.
 struct BrightCommand: AsyncParsableCommand {
@@ -20,11 +21,18 @@ struct BrightCommand: AsyncParsableCommand {
 
             Prints a table of nDCG@10 and recall@100 (x100) per task with their average; --json prints \
             {"tasks": {"biology": {pytrec_eval's metric names: values, "num_q": n}, ...}, "average": {...}}. \
-            --run-dir writes one TREC run per task (<task>.trec). Progress, with an ETA, goes to stderr.
+            --run-dir writes one TREC run per task (<task>.trec). Progress, with an ETA, goes to stderr. \
+            --results FILE writes the scores with the run's settings for `reasonir report`; --report FILE \
+            writes this run's HTML report.
+
+            With an LLM (an OpenAI-compatible server), --rewrite rewrites each task's queries first and \
+            --rerank rescores each query's top --rerank-depth documents with the task's ReasonIR prompt; \
+            answers are cached, so an interrupted run resumes without asking again.
 
             Examples:
                 reasonir bright ~/data/BRIGHT --retriever bm25 --json
                 reasonir bright ~/data/BRIGHT --retriever dense --model all-MiniLM-L6-v2 --tasks biology,pony --run-dir runs
+                reasonir bright ~/data/BRIGHT --tasks biology --rerank --rerank-depth 20 --llm-url http://127.0.0.1:8080/v1
             """)
 
     @Argument(help: ArgumentHelp("The BRIGHT directory.", valueName: "bright-dir"))
@@ -60,6 +68,11 @@ struct BrightCommand: AsyncParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @OptionGroup(title: "Test-time reasoning") var reasoning: ReasoningOptions
+    @OptionGroup(title: "LLM") var llm: LLMOptions
+    @OptionGroup(title: "Query rewriting") var rewriting: RewriteOptions
+    @OptionGroup(title: "Results for `reasonir report`") var output: ReportOutputOptions
+
     var taskList: [String] {
         tasks.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
             ?? BRIGHTDataset.tasks
@@ -71,14 +84,18 @@ struct BrightCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try reportingErrors {
+        try await reportingErrors {
             let root = URL(fileURLWithPath: directory)
             // Open every task first, so a task missing from one config fails before hours of work.
             let datasets = try taskList.map { task in
                 try EvaluationDataset.bright(directory: root, task: task, queryVariant: queryVariant, longDocuments: longDocuments)
             }
             if let runDir { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) }
+            let pipeline = ReasonedRetrieval(reasoning: reasoning, rewriting: rewriting, llm: llm, quiet: quiet)
+            let client = try pipeline.client()
             var results = TaskResults()
+            var notes: [String] = []
+            var tag = options.retriever.rawValue
             let began = Date()
             for (number, dataset) in datasets.enumerated() {
                 let taskStart = Date()
@@ -87,9 +104,12 @@ struct BrightCommand: AsyncParsableCommand {
                 let setup = options.setup(queryInstruction: instruction, quiet: quiet)
                 let indexDirectory = indexDir.map { URL(fileURLWithPath: $0).appendingPathComponent(dataset.name) }
                 let (chosen, description, _) = try setup.make(for: dataset, indexDirectory: indexDirectory, progress: progress)
-                let result = try RetrievalEvaluation.evaluate(chosen, on: dataset, depth: depth, progress: progress)
+                let (result, taskNotes) = try await pipeline.evaluate(chosen, on: dataset, depth: depth,
+                                                                      rerankPrompt: RerankPrompt.forTask(dataset.name),
+                                                                      client: client, progress: progress)
+                notes += taskNotes.map { "\(dataset.name) \($0)" }
+                tag = description.split(separator: " ").prefix(2).joined(separator: "_") + pipeline.tagSuffix
                 if let runDir {
-                    let tag = description.split(separator: " ").prefix(2).joined(separator: "_")
                     try result.run.write(to: URL(fileURLWithPath: runDir).appendingPathComponent("\(dataset.name).trec"), tag: tag)
                 }
                 results.tasks.append((dataset.name, result.report))
@@ -102,11 +122,23 @@ struct BrightCommand: AsyncParsableCommand {
                                 Date().timeIntervalSince(taskStart), elapsed, remaining))
                 }
             }
+            if let client {
+                notes.append("LLM: " + client.statistics.summary)
+                try await client.shutdown()
+            }
+            if output.wanted {
+                let settings = options.settings + [Setting("query_variant", queryVariant),
+                                                   Setting("long_documents", longDocuments ? "true" : "false"),
+                                                   Setting("depth", String(depth))] + pipeline.settings
+                try output.write(ReportRun(label: output.label ?? tag, settings: settings, results: results),
+                                 title: "BRIGHT: \(tag)")
+            }
             if json {
                 print(results.jsonString())
             } else {
                 print("BRIGHT: \(directory) (\(queryVariant) queries\(longDocuments ? ", long documents" : ""))")
                 print("retriever: \(options.retriever.rawValue)\(options.model.map { " " + $0 } ?? ""), depth \(depth)")
+                for note in notes { print(note) }
                 print(results.table())
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReasonIR
+import Report
 
 /// `reasonir eval`: index (or reuse the index), search every query, score the run.
 struct EvalCommand: AsyncParsableCommand {
@@ -73,6 +74,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object keyed by pytrec_eval's metric names instead of a table.")
     var json = false
 
+    @OptionGroup(title: "Results for `reasonir report`") var output: ReportOutputOptions
+
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
@@ -90,41 +93,26 @@ struct EvalCommand: AsyncParsableCommand {
             let start = Date()
             let (chosen, description, documentCount) = try makeRetriever(for: dataset, progress: progress)
             let indexSeconds = Date().timeIntervalSince(start)
-            let client = reasoning.enabled ? try llm.client() : nil
-            var searched = dataset
-            var notes: [String] = []
-            if reasoning.rewrite, let client {
-                let began = Date()
-                let rewriter = rewriting.rewriter(model: client, seed: llm.llmSeed, concurrency: llm.llmConcurrency)
-                let rewrites = try await rewriter.rewrite(dataset.queries.map(\.text), progress: progress)
-                searched = dataset.replacingQueryTexts(reasoning.rewriteKeepQuery
-                    ? zip(dataset.queries, rewrites).map { $0.text + "\n" + $1 } : rewrites)
-                notes.append(String(format: "rewrite: %d queries in %.1fs", dataset.queries.count, Date().timeIntervalSince(began)))
-                reportLLM(client, quiet: quiet)
-            }
-            var result = try RetrievalEvaluation.evaluate(chosen, on: searched, depth: depth, progress: progress)
-            if reasoning.rerank, let client {
-                let began = Date()
-                let reranker = reasoning.reranker(client: client, defaultPrompt: RerankPrompt.forTask(task ?? dataset.name),
-                                                  seed: llm.llmSeed, concurrency: llm.llmConcurrency)
-                let queries = reasoning.rerankQuery == .original ? dataset.queries : searched.queries
-                let (run, outcome) = try await RunReranking.rerank(result.run, queries: queries, reranker: reranker,
-                                                                   dataset: dataset, progress: progress)
-                result.run = run
-                result.report = dataset.evaluate(run, depth: depth)
-                notes.append(String(format: "rerank: depth %d, prompt %@, format %@, %d calls in %.1fs (%d unparseable, %d without the marker)",
-                                    reranker.depth, reranker.prompt.rawValue, reranker.model.format.rawValue, outcome.calls,
-                                    Date().timeIntervalSince(began),
-                                    outcome.unparseable, outcome.missingMarker))
-                reportLLM(client, quiet: quiet)
-            }
+            let pipeline = ReasonedRetrieval(reasoning: reasoning, rewriting: rewriting, llm: llm, quiet: quiet)
+            let client = try pipeline.client()
+            var (result, notes) = try await pipeline.evaluate(chosen, on: dataset, depth: depth,
+                                                              rerankPrompt: RerankPrompt.forTask(task ?? dataset.name),
+                                                              client: client, progress: progress)
             if let client {
                 notes.append("LLM: " + client.statistics.summary)
                 try await client.shutdown()
             }
-            let tag = description.split(separator: " ").prefix(2).joined(separator: "_") + (reasoning.rewrite ? "+rewrite" : "") + (reasoning.rerank ? "+rerank" : "")
+            let tag = description.split(separator: " ").prefix(2).joined(separator: "_") + pipeline.tagSuffix
             if let runOutput {
                 try result.run.write(to: URL(fileURLWithPath: runOutput), tag: tag)
+            }
+            if output.wanted {
+                var scores = TaskResults()
+                scores.tasks = [(dataset.name, result.report)]
+                let settings = options.settings + [Setting("dataset", datasetDirectory), Setting("depth", String(depth))]
+                    + pipeline.settings
+                try output.write(ReportRun(label: output.label ?? tag, settings: settings, results: scores),
+                                 title: "\(dataset.name): \(description)")
             }
             if json {
                 print(result.report.jsonString(.pytrec, roundedTo: 5))

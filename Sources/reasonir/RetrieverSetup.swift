@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReasonIR
+import Report
 
 /// The options that choose and build a retriever, shared by `eval` and `bright`.
 struct RetrieverOptions: ParsableArguments {
@@ -30,6 +31,16 @@ struct RetrieverOptions: ParsableArguments {
         if retriever != .bm25, model == nil {
             throw ValidationError("--retriever \(retriever.rawValue) needs --model (e.g. all-MiniLM-L6-v2).")
         }
+    }
+
+    /// The retriever's settings as a results file records them; `retriever` names the curve a
+    /// run of it belongs to in a report.
+    var settings: [Setting] {
+        var settings = [Setting("retriever", retriever.rawValue + (model.map { " " + $0 } ?? ""))]
+        if retriever != .dense { settings.append(Setting("bm25_variant", bm25.bm25Variant.rawValue)) }
+        if let model { settings.append(Setting("model", model)) }
+        if retriever == .hybrid { settings.append(Setting("fusion", fusion.fusion.rawValue)) }
+        return settings
     }
 
     func setup(queryInstruction: String?, quiet: Bool) -> RetrieverSetup {

@@ -75,4 +75,33 @@ import TestSupport
         #expect(damaged.status != 0)
         #expect(damaged.stderr.contains("leetcode-00000-of-00001.parquet") && damaged.stderr.contains("not a Parquet file"))
     }
+
+    /// A task whose documents span two shards: the cached index is reused while no shard changes,
+    /// and rebuilt when the second one does (the cache once fingerprinted the first shard only).
+    @Test func aChangeToAnyShardRebuildsTheCachedIndex() throws {
+        let scratch = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let copy = scratch.appendingPathComponent("hub")
+        try FileManager.default.copyItem(atPath: Self.hub, toPath: copy.path)
+        let documents = copy.appendingPathComponent("documents")
+        try FileManager.default.moveItem(at: documents.appendingPathComponent("biology-00000-of-00001.parquet"),
+                                         to: documents.appendingPathComponent("biology-00000-of-00002.parquet"))
+        // The second shard: the Parquet reader's synthetic documents (their ids never clash with biology's).
+        let parquet = TestPaths.packageRoot.appendingPathComponent("Tests/ParquetTests/Fixtures")
+        try FileManager.default.copyItem(at: parquet.appendingPathComponent("documents-none-v1-plain-rgall.parquet"),
+                                         to: documents.appendingPathComponent("biology-00001-of-00002.parquet"))
+        func run() throws -> String {
+            let result = try TestPaths.runCLI(["bright", copy.path, "--tasks", "biology", "--json"],
+                                              environment: ["REASONIR_CACHE": scratch.appendingPathComponent("cache").path])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stderr
+        }
+        #expect(!(try run()).contains("using the index"))
+        #expect(try run().contains("using the index"))
+        let second = documents.appendingPathComponent("biology-00001-of-00002.parquet")
+        try FileManager.default.removeItem(at: second)
+        // The same documents, compressed otherwise: another size, so another fingerprint.
+        try FileManager.default.copyItem(at: parquet.appendingPathComponent("documents-zstd-v2-dict-rgall.parquet"), to: second)
+        #expect(!(try run()).contains("using the index"), "the second shard changed")
+    }
 }

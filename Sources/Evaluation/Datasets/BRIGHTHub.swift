@@ -69,7 +69,7 @@ public struct BRIGHTHub: Sendable {
 
     /// Documents (`id`, `content`) from Parquet files, in order.
     public static func documents(at urls: [URL]) -> RecordStream<Document> {
-        RecordStream(url: urls.first ?? URL(fileURLWithPath: "/")) {
+        RecordStream(url: urls.first ?? URL(fileURLWithPath: "/"), files: urls) {
             var fileIndex = 0
             var file: ParquetFile?
             var group = 0

@@ -18,8 +18,10 @@ import Retrieval
 /// let all = try dataset.queries().collect()
 /// ```
 public struct RecordStream<Record>: Sequence, Sendable {
-    /// The file being read.
+    /// The file being read (the first, when the records span several).
     public let url: URL
+    /// Every file the records come from, in order: the shards of a sharded Parquet config, or `url` alone.
+    public let files: [URL]
     private let parse: @Sendable (JSONRow) throws(EvaluationError) -> Record
     private let records: (@Sendable () -> AnyIterator<Result<Record, EvaluationError>>)?
 
@@ -27,14 +29,17 @@ public struct RecordStream<Record>: Sequence, Sendable {
     init(url: URL, parse: @escaping @Sendable (JSONRow) throws(EvaluationError) -> Record) throws(EvaluationError) {
         _ = try LineReader.open(url)
         self.url = url
+        self.files = [url]
         self.parse = parse
         self.records = nil
     }
 
     /// Records from another source: `records` starts a new iteration each time it is called;
-    /// `url` names the source (its first file) for index caches and messages.
-    public init(url: URL, records: @escaping @Sendable () -> AnyIterator<Result<Record, EvaluationError>>) {
+    /// `url` names the source (its first file) for messages, `files` every file it reads (index
+    /// caches fingerprint them all; default: `url` alone).
+    public init(url: URL, files: [URL]? = nil, records: @escaping @Sendable () -> AnyIterator<Result<Record, EvaluationError>>) {
         self.url = url
+        self.files = files ?? [url]
         self.parse = { _ throws(EvaluationError) in throw .cannotOpen(path: url.path) }
         self.records = records
     }

@@ -1,9 +1,14 @@
 import Foundation
 
-/// Writes a file through a temporary sibling that is renamed over the destination once complete.
-enum AtomicFileWriter {
+/// Writes a file through a temporary sibling that is synced, then renamed over the destination.
+public enum AtomicFileWriter {
+    /// Writes `text` whole.
+    public static func write(_ text: String, to url: URL) throws(EvaluationError) {
+        try write(to: url) { (emit: (String) throws(EvaluationError) -> Void) throws(EvaluationError) in try emit(text) }
+    }
+
     /// `body` emits the file's text in pieces; they are buffered and written in large chunks.
-    static func write(
+    public static func write(
         to url: URL,
         _ body: (_ emit: (String) throws(EvaluationError) -> Void) throws(EvaluationError) -> Void
     ) throws(EvaluationError) {

@@ -65,6 +65,20 @@ public struct CorpusFingerprint: Codable, Sendable, Hashable {
         self.bytes = (attributes[.size] as? NSNumber)?.intValue ?? 0
         self.modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
     }
+
+    /// A corpus read from several files (a task's Parquet shards): the first file's path with the
+    /// shard count and a hash of every file's path, size and modification time, the total size
+    /// and the latest time, so that a change to any shard makes a cached index stale. One file
+    /// gives what `init(file:)` gives.
+    public init(files: [URL]) throws {
+        guard let first = files.first else { throw CocoaError(.fileNoSuchFile) }
+        guard files.count > 1 else { try self.init(file: first); return }
+        let parts = try files.map { try CorpusFingerprint(file: $0) }
+        var hash = FNV1a64()
+        for part in parts { hash.update("\(part.path)\u{0}\(part.bytes)\u{0}\(part.modified)\u{0}".utf8) }
+        self.init(path: parts[0].path + " (+\(parts.count - 1) shards, \(hash.hex))",
+                  bytes: parts.reduce(0) { $0 + $1.bytes }, modified: parts.map(\.modified).max() ?? 0)
+    }
 }
 
 public enum BM25IndexError: Error, CustomStringConvertible, Equatable {
