@@ -4,6 +4,8 @@
 # runs scored with `evaluate-run`, drawn by `reasonir report` and screenshotted by headless Chromium.
 #
 # Usage: benchmarks/bright_report.sh OUT_DIR
+#   LLM_URL an OpenAI-compatible server (scripts/llm-server.sh start): also draws OUT_DIR/rerank.html,
+#           BM25 on 4 tasks' first 10 queries reranked at depths 5 and 10 (the compute curve)
 #   PYTHON a Python with pyarrow (default /work/venv-parquet/bin/python)
 #   REASONIR the binary (default .build/release/reasonir); REASONIR_SHARED the shared folder (../shared)
 # Writes OUT_DIR/{bm25,minilm,hybrid}.json, OUT_DIR/reasonir-8b/<task>.json, OUT_DIR/report.html
@@ -32,3 +34,16 @@ done
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1500 \
     --user-data-dir="$out/chromium-profile" --screenshot="$out/report.png" "file://$(realpath "$out/report.html")" 2>/dev/null
 echo "wrote $out/report.html and $out/report.png"
+if [ -n "${LLM_URL:-}" ]; then
+    sample=(--tasks biology,earth_science,leetcode,theoremqa_theorems --limit 10 --depth 100 --quiet)
+    "$bin" bright "$out/hub" "${sample[@]}" --label "BM25" --results "$out/rerank0.json"
+    for depth in 5 10; do
+        "$bin" bright "$out/hub" "${sample[@]}" --rerank --rerank-depth "$depth" --rerank-max-chars 1000 --llm-url "$LLM_URL" \
+            --llm-seed 1 --label "BM25 + SmolLM2 rerank@$depth" --results "$out/rerank$depth.json"
+    done
+    "$bin" report "$out"/rerank0.json "$out"/rerank5.json "$out"/rerank10.json --out "$out/rerank.html" \
+        --title "BRIGHT sample (4 tasks, 10 queries each, synthetic documents): BM25 reranked by SmolLM2-135M"
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1500 \
+        --user-data-dir="$out/chromium-profile" --screenshot="$out/rerank.png" "file://$(realpath "$out/rerank.html")" 2>/dev/null
+    echo "wrote $out/rerank.html and $out/rerank.png"
+fi

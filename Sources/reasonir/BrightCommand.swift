@@ -56,6 +56,9 @@ struct BrightCommand: AsyncParsableCommand {
     @Option(help: "Documents retrieved and scored per query.")
     var depth = 1000
 
+    @Option(help: "Evaluate only each task's first N queries (a sample, for costly reranking).")
+    var limit: Int?
+
     @Option(help: "Where to keep the indexes, a folder per task (default: the cache).")
     var indexDir: String?
 
@@ -81,6 +84,7 @@ struct BrightCommand: AsyncParsableCommand {
     func validate() throws {
         if depth < 1 { throw ValidationError("--depth must be at least 1.") }
         if taskList.isEmpty { throw ValidationError("--tasks names no task.") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
     }
 
     func run() async throws {
@@ -88,7 +92,8 @@ struct BrightCommand: AsyncParsableCommand {
             let root = URL(fileURLWithPath: directory)
             // Open every task first, so a task missing from one config fails before hours of work.
             let datasets = try taskList.map { task in
-                try EvaluationDataset.bright(directory: root, task: task, queryVariant: queryVariant, longDocuments: longDocuments)
+                let dataset = try EvaluationDataset.bright(directory: root, task: task, queryVariant: queryVariant, longDocuments: longDocuments)
+                return limit.map { dataset.prefix($0) } ?? dataset
             }
             if let runDir { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) }
             let pipeline = ReasonedRetrieval(reasoning: reasoning, rewriting: rewriting, llm: llm, quiet: quiet)
@@ -127,7 +132,7 @@ struct BrightCommand: AsyncParsableCommand {
                 try await client.shutdown()
             }
             if output.wanted {
-                let settings = options.settings + [Setting("query_variant", queryVariant),
+                let settings = options.settings + (limit.map { [Setting("limit", String($0))] } ?? []) + [Setting("query_variant", queryVariant),
                                                    Setting("long_documents", longDocuments ? "true" : "false"),
                                                    Setting("depth", String(depth))] + pipeline.settings
                 try output.write(ReportRun(label: output.label ?? tag, settings: settings, results: results),
