@@ -12,8 +12,9 @@ import NIOHTTP1
 ///   (`configuration.retry`), honouring `Retry-After`.
 /// - Sends at most `configuration.maxConcurrentRequests` requests at once.
 /// - Keeps every answer in a `ResponseCache` when `configuration.cacheDirectory` is set, keyed
-///   by the request's path and body; a streamed call and a whole call with the same request
-///   share one entry. Only whole, decoded answers are stored.
+///   by the model (`configuration.model`, else the first model the server's `/v1/models` lists,
+///   else its host and port), the request's path and its body; a streamed call and a whole call
+///   with the same request share one entry. Only whole, decoded answers are stored.
 /// - Counts calls, cache hits, requests, retries and time (`statistics`).
 public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, RemoteEmbedder, Sendable {
     public let configuration: LLMClientConfiguration
@@ -21,6 +22,8 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
     private let http: HTTPClient
     private let limiter: AsyncSemaphore
     private let counters = NIOLockedValueBox(LLMStatistics())
+    /// The served model's identity for cache keys, asked of the server once.
+    private let servedModel = NIOLockedValueBox<Task<String, Never>?>(nil)
 
     public init(configuration: LLMClientConfiguration) {
         self.configuration = configuration
@@ -90,7 +93,7 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
         let url = configuration.endpoint("chat/completions")
         do {
             // The cache key is the whole request's, so whole and streamed calls share entries.
-            let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: try Self.encode(
+            let key = cache == nil ? "" : await cacheKey(url: url, body: try Self.encode(
                 OpenAIWire.GenerationRequest(model: configuration.model, messages: messages, options: options, stream: false)))
             if let cache, let data = cache.read(key: key), let completion = try? Self.decodeCompletion(data, url: url) {
                 yield(completion.content)
@@ -147,7 +150,7 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
         let url = configuration.endpoint(endpoint)
         do {
             let body = try Self.encode(request)
-            let key = cache == nil ? "" : ResponseCache.key(path: url.path, body: body)
+            let key = cache == nil ? "" : await cacheKey(url: url, body: body)
             if let cache, let data = cache.read(key: key), var answer = try? decode(data, url) {
                 fromCache(&answer)
                 record(start: start, timing: timing, cacheHit: true, usage: nil)
@@ -171,6 +174,41 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
         var backoff: Duration = .zero
         var requests = 0
         var retries = 0
+    }
+
+    /// The cache key of a request to `url`: the model's identity with the path and body.
+    private func cacheKey(url: URL, body: Data) async -> String {
+        ResponseCache.key(model: await modelIdentity(), path: url.path, body: body)
+    }
+
+    /// `configuration.model` when set; else the id of the first model `GET /v1/models` lists, so
+    /// that a restarted server on another port still finds its answers and another model's never
+    /// does; else (no such route) `host:port` of the server.
+    func modelIdentity() async -> String {
+        if let model = configuration.model { return model }
+        let task = servedModel.withLockedValue { current -> Task<String, Never> in
+            if let current { return current }
+            let started = Task { await self.askServedModel() }
+            current = started
+            return started
+        }
+        return await task.value
+    }
+
+    private func askServedModel() async -> String {
+        let url = configuration.endpoint("models")
+        let fallback = "\(url.host ?? ""):\(url.port.map(String.init) ?? "")"
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .GET
+        request.headers.add(name: "Accept", value: "application/json")
+        if let apiKey = configuration.apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        guard let response = try? await http.execute(request, deadline: .now() + .seconds(30)),
+              (200..<300).contains(Int(response.status.code)),
+              let buffer = try? await response.body.collect(upTo: 1 << 20),
+              let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any],
+              let models = object["data"] as? [[String: Any]], let id = models.first?["id"] as? String, !id.isEmpty
+        else { return fallback }
+        return id
     }
 
     private func request(url: URL, body: Data, streaming: Bool) -> HTTPClientRequest {

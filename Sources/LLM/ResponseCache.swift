@@ -5,8 +5,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Answers kept on disk, keyed by a SHA-256 of the request (URL path and JSON body), so that a
-/// run that stopped halfway asks the server only for what it has not answered yet.
+/// Answers kept on disk, keyed by a SHA-256 of the request (the model that answers, the URL path
+/// and the JSON body), so that a run that stopped halfway asks the server only for what it has not
+/// answered yet, and a server with another model never gets this one's answers.
 ///
 /// One file per answer, `<directory>/<2 hex digits>/<64 hex digits>.json`: a header line
 /// (`{"format":1,"path":…,"bytes":N}`) and the response body exactly as the server sent it.
@@ -28,9 +29,12 @@ public struct ResponseCache: Sendable {
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/reasonir/llm")
     }
 
-    /// The key of a request: SHA-256 of the URL path, a newline, and the body's bytes.
-    public static func key(path: String, body: Data) -> String {
-        var bytes = Data(path.utf8)
+    /// The key of a request: SHA-256 of the model's identity, a newline, the URL path, a newline,
+    /// and the body's bytes.
+    public static func key(model: String, path: String, body: Data) -> String {
+        var bytes = Data(model.utf8)
+        bytes.append(0x0a)
+        bytes.append(contentsOf: Array(path.utf8))
         bytes.append(0x0a)
         bytes.append(body)
         return bytes.withUnsafeBytes { SHA256.hex($0) }

@@ -359,3 +359,43 @@ import Testing
         try await server.stop()
     }
 }
+
+/// Cache entries belong to the model that answered: with no model configured, the client asks
+/// the server's `/v1/models` once and keys its answers by that model.
+@Suite struct CacheIdentityTests {
+    static func server(listing model: String?, answer: String) async throws -> FakeOpenAIServer {
+        try await FakeOpenAIServer.start { request, _ in
+            if request.path.hasSuffix("/models") {
+                guard let model else { return .status(404, "{\"error\":\"no such route\"}") }
+                return .ok("{\"object\":\"list\",\"data\":[{\"id\":\"\(model)\",\"object\":\"model\"}]}")
+            }
+            return .chat(answer)
+        }
+    }
+
+    @Test func anotherModelNeverGetsThisOnesAnswersAndARestartedServerStillDoes() async throws {
+        let cache = TestSupport.temporaryDirectory()
+        let first = try await Self.server(listing: "model-a", answer: "from a")
+        let a = try TestSupport.client(first, cache: cache, model: nil)
+        #expect(try await a.complete([.user("q")]).content == "from a")
+        #expect(try await a.complete([.user("q2")]).content == "from a")
+        #expect(first.requests.filter { $0.path.hasSuffix("/models") }.count == 1, "asked once per client")
+
+        let other = try await Self.server(listing: "model-b", answer: "from b")
+        let b = try TestSupport.client(other, cache: cache, model: nil)
+        #expect(try await b.complete([.user("q")]).content == "from b", "model-b is asked, not served model-a's answer")
+
+        // The same model on another port (a restarted server): its answers are found again.
+        let restarted = try await Self.server(listing: "model-a", answer: "asked again")
+        let again = try TestSupport.client(restarted, cache: cache, model: nil)
+        #expect(try await again.complete([.user("q")]).content == "from a")
+        #expect(restarted.requests.filter { $0.path.hasSuffix("/chat/completions") }.isEmpty)
+
+        // A server without /v1/models: keyed by its host and port, so it shares nothing either.
+        let bare = try await Self.server(listing: nil, answer: "from bare")
+        let unnamed = try TestSupport.client(bare, cache: cache, model: nil)
+        #expect(try await unnamed.complete([.user("q")]).content == "from bare")
+        for server in [first, other, restarted, bare] { try await server.stop() }
+        for client in [a, b, again, unnamed] { try await client.shutdown() }
+    }
+}

@@ -97,16 +97,17 @@ import Testing
 }
 
 @Suite struct ResponseCacheTests {
-    @Test func keyCoversPathAndBody() {
-        let a = ResponseCache.key(path: "/v1/chat/completions", body: Data("{}".utf8))
+    @Test func keyCoversModelPathAndBody() {
+        let a = ResponseCache.key(model: "m", path: "/v1/chat/completions", body: Data("{}".utf8))
         #expect(a.count == 64)
-        #expect(a != ResponseCache.key(path: "/v1/embeddings", body: Data("{}".utf8)))
-        #expect(a != ResponseCache.key(path: "/v1/chat/completions", body: Data("{ }".utf8)))
+        #expect(a != ResponseCache.key(model: "m", path: "/v1/embeddings", body: Data("{}".utf8)))
+        #expect(a != ResponseCache.key(model: "m", path: "/v1/chat/completions", body: Data("{ }".utf8)))
+        #expect(a != ResponseCache.key(model: "other", path: "/v1/chat/completions", body: Data("{}".utf8)))
     }
 
     @Test func roundTripAndBrokenEntriesAreDropped() throws {
         let cache = ResponseCache(directory: TestSupport.temporaryDirectory())
-        let key = ResponseCache.key(path: "/v1/x", body: Data("b".utf8))
+        let key = ResponseCache.key(model: "m", path: "/v1/x", body: Data("b".utf8))
         #expect(cache.read(key: key) == nil)
         try cache.write(key: key, path: "/v1/x", response: Data("{\"ok\":true}".utf8))
         #expect(cache.read(key: key) == Data("{\"ok\":true}".utf8))
