@@ -12,6 +12,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable, Sendable
     case cannotOpen(path: String)
     /// The file (or its temporary sibling) could not be written.
     case cannotWrite(path: String, reason: String)
+    /// The file opened, but a read failed after `line` lines (an I/O error, a directory).
+    case readFailed(path: String, line: Int, reason: String)
     /// A line is not valid UTF-8.
     case invalidUTF8(path: String, line: Int)
     /// A JSONL line is not a JSON object.
@@ -32,6 +34,8 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable, Sendable
 
     public var description: String {
         switch self {
+        case .readFailed(let path, let line, let reason):
+            return "\(path): read failed after line \(line): \(reason)"
         case .cannotOpen(let path):
             return "cannot open \(path): no such file or not readable"
         case .cannotWrite(let path, let reason):
@@ -62,6 +66,7 @@ public enum EvaluationError: Error, CustomStringConvertible, Equatable, Sendable
         case .invalidUTF8(let path, let line): self = .invalidUTF8(path: path, line: line)
         case .malformedLine(let path, let line, let reason): self = .malformedLine(path: path, line: line, reason: reason)
         case .missingField(let path, let line, let field): self = .missingField(path: path, line: line, field: field)
+        case .readFailed(let path, let line, let reason): self = .readFailed(path: path, line: line, reason: reason)
         }
     }
 }
@@ -76,6 +81,13 @@ extension LineReader {
         } catch {
             throw .cannotOpen(path: url.path)
         }
+    }
+}
+
+extension LineReader.Iterator {
+    /// The next line; a failed read is `EvaluationError.readFailed`, never a short file.
+    mutating func nextChecked() throws(EvaluationError) -> LineReader.Line? {
+        do { return try nextLine() } catch { throw EvaluationError(error) }
     }
 }
 

@@ -31,7 +31,8 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         var inputs = texts
         if let input {
-            for line in try LineReader(url: URL(fileURLWithPath: input)) {
+            var lines = try LineReader(url: URL(fileURLWithPath: input)).makeIterator()
+            while let line = try lines.nextLine() {
                 if hex {
                     inputs.append(String(decoding: Self.bytes(fromHex: line.bytes), as: UTF8.self))
                 } else {

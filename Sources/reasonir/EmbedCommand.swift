@@ -60,10 +60,13 @@ struct EmbedCommand: ParsableCommand {
         if path.hasSuffix(".jsonl") {
             return try CorpusFile.open(url).map { try $0.get().text }
         }
-        return try LineReader(url: url).map { line in
+        var lines = try LineReader(url: url).makeIterator()
+        var texts: [String] = []
+        while let line = try lines.nextLine() {
             guard let text = line.string else { throw FileError.invalidUTF8(path: path, line: line.number) }
-            return text
+            texts.append(text)
         }
+        return texts
     }
 
     func run() throws {

@@ -163,3 +163,23 @@ import TestSupport
         #expect(iterator.next() == nil)
     }
 }
+
+/// A corpus or qrels file that cannot be read to its end is an error naming it, not a shorter file.
+@Suite struct ReadFailureTests {
+    @Test func aCorpusThatIsADirectoryFailsWithItsPath() throws {
+        let dataset = try TestPaths.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dataset.appendingPathComponent("corpus.jsonl"), withIntermediateDirectories: true)
+        let corpus = try BEIRDataset(directory: dataset).corpus()
+        #expect(throws: EvaluationError.self) { _ = try corpus.collect() }
+        do {
+            _ = try corpus.collect()
+        } catch {
+            #expect("\(error)".hasPrefix(dataset.appendingPathComponent("corpus.jsonl").path + ": read failed after line 0"), "\(error)")
+        }
+        let qrels = dataset.appendingPathComponent("qrels.tsv")
+        try FileManager.default.createDirectory(at: qrels, withIntermediateDirectories: true)
+        #expect(throws: EvaluationError.readFailed(path: qrels.path, line: 0, reason: "Is a directory")) {
+            _ = try QrelsFile.read(from: qrels, format: .beirTSV)
+        }
+    }
+}

@@ -85,8 +85,9 @@ public struct RecordStream<Record>: Sequence, Sendable {
                 finished = true
                 return .failure(error)
             }
-            while let line = lines?.next() {
+            while true {
                 do {
+                    guard let line = try lines?.nextChecked() else { break }
                     guard let row = try JSONRow.decode(line, path: path) else { continue }
                     return .success(try parse(row))
                 } catch {

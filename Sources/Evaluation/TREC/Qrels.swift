@@ -21,7 +21,8 @@ public enum QrelsFile {
     /// tsv, anything else is TREC qrels.
     public static func detectFormat(of url: URL) throws(EvaluationError) -> QrelsFormat {
         let path = url.path
-        for line in try LineReader.open(url) {
+        var lines = try LineReader.open(url).makeIterator()
+        while let line = try lines.nextChecked() {
             let text = try line.text(path: path)
             if text.allSatisfy(\.isWhitespace) { continue }
             return text.split(separator: "\t", omittingEmptySubsequences: false).count == 3 ? .beirTSV : .trec
@@ -37,7 +38,8 @@ public enum QrelsFile {
         let path = url.path
         var qrels: Qrels = [:]
         var sawFirstRow = false
-        for line in try LineReader.open(url) {
+        var lines = try LineReader.open(url).makeIterator()
+        while let line = try lines.nextChecked() {
             let text = try line.text(path: path)
             if text.allSatisfy(\.isWhitespace) { continue }
             let isFirstRow = !sawFirstRow

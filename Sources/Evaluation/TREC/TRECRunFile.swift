@@ -22,7 +22,8 @@ extension Run {
             run.setRanking(currentRanking, for: currentQuery)
         }
 
-        for line in try LineReader.open(url) {
+        var lines = try LineReader.open(url).makeIterator()
+        while let line = try lines.nextChecked() {
             let text = try line.text(path: path)
             let fields = whitespaceFields(text)
             if fields.isEmpty { continue }

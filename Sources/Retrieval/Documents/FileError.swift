@@ -4,6 +4,8 @@ public enum FileError: Error, CustomStringConvertible, Equatable {
     case invalidUTF8(path: String, line: Int)
     case malformedLine(path: String, line: Int, reason: String)
     case missingField(path: String, line: Int, field: String)
+    /// The file opened but a read failed (an I/O error, a directory, a file that went away).
+    case readFailed(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum FileError: Error, CustomStringConvertible, Equatable {
             return "\(path):\(line): \(reason)"
         case .missingField(let path, let line, let field):
             return "\(path):\(line): missing field \"\(field)\""
+        case .readFailed(let path, let line, let reason):
+            return "\(path): read failed after line \(line): \(reason)"
         }
     }
 }

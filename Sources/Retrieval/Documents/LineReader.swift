@@ -2,6 +2,9 @@ import Foundation
 
 /// Reads a text file line by line in fixed-size chunks, so a corpus of millions of lines
 /// never needs to be in memory at once. Lines are split on `\n`; a trailing `\r` is dropped.
+///
+/// A read that fails ends the lines: `for line in reader` then stops early, so callers that must
+/// not take a damaged file for a short one iterate with `nextLine()`, which throws instead.
 public struct LineReader: Sequence {
     public let url: URL
     public let chunkSize: Int
@@ -27,21 +30,33 @@ public struct LineReader: Sequence {
     }
 
     public func makeIterator() -> Iterator {
-        Iterator(handle: FileHandle(forReadingAtPath: url.path), chunkSize: chunkSize)
+        Iterator(path: url.path, handle: FileHandle(forReadingAtPath: url.path), chunkSize: chunkSize)
     }
 
     public struct Iterator: IteratorProtocol {
+        let path: String
         let handle: FileHandle?
         let chunkSize: Int
         var buffer: [UInt8] = []
         var start = 0
         var eof = false
         var lineNumber = 0
+        /// Why reading stopped early, if it did.
+        public private(set) var failure: FileError?
 
-        init(handle: FileHandle?, chunkSize: Int) {
+        init(path: String, handle: FileHandle?, chunkSize: Int) {
+            self.path = path
             self.handle = handle
             self.chunkSize = chunkSize
             self.eof = handle == nil
+            if handle == nil { failure = .cannotOpen(path: path) }
+        }
+
+        /// The next line, nil at the end of the file; throws when a read fails.
+        public mutating func nextLine() throws(FileError) -> Line? {
+            let line = next()
+            if line == nil, let failure { throw failure }
+            return line
         }
 
         public mutating func next() -> Line? {
@@ -63,10 +78,21 @@ public struct LineReader: Sequence {
                     lineNumber += 1
                     return Line(number: lineNumber, bytes: line)
                 }
+                if failure != nil { return nil }
                 // Keep the unfinished tail, then read the next chunk.
                 buffer.removeFirst(start)
                 start = 0
-                let chunk = (try? handle?.read(upToCount: chunkSize)) ?? nil
+                let chunk: Data?
+                do {
+                    chunk = try handle?.read(upToCount: chunkSize)
+                } catch {
+                    // Dropping the unread tail: a damaged file must not pass for a shorter one.
+                    failure = .readFailed(path: path, line: lineNumber, reason: Self.reason(error))
+                    buffer.removeAll()
+                    eof = true
+                    try? handle?.close()
+                    return nil
+                }
                 if let chunk, !chunk.isEmpty {
                     buffer.append(contentsOf: chunk)
                 } else {
@@ -74,6 +100,17 @@ public struct LineReader: Sequence {
                     try? handle?.close()
                 }
             }
+        }
+
+        static func reason(_ error: any Error) -> String {
+            let nsError = error as NSError
+            if nsError.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(nsError.code)) {
+                return String(cString: strerror(code.rawValue))
+            }
+            if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                return String(cString: strerror(Int32(underlying.code)))
+            }
+            return nsError.localizedDescription
         }
     }
 }
