@@ -1,5 +1,6 @@
 import Foundation
 import ModelFiles
+import Tensor
 
 /// Saves a ``BertTrainingModel`` as a sentence-transformers directory that sentence-transformers and
 /// our own loaders read unchanged: `model.safetensors` (Hugging Face names, Q/K/V split again), the
@@ -25,13 +26,23 @@ enum SentenceTransformerSaving {
             }
         }
         if !model.configuration.hasModulesFile { try writeModuleFiles(model, to: directory) }
-        try DirectoryWriting.writeFile(weights(model), to: directory.appendingPathComponent("model.safetensors"))
+        try DirectoryWriting.writeFile(try weights(model), to: directory.appendingPathComponent("model.safetensors"))
         DirectoryWriting.syncDirectory(directory)
     }
 
-    /// The weights with Hugging Face's names.
-    static func weights(_ model: BertTrainingModel) -> Data {
-        SafetensorsEncoding.encode(model.huggingFaceTensors(\.value).map { .init(name: $0.name, shape: $0.shape, values: $0.values) })
+    /// The weights with Hugging Face's names, then any tensor of the source file that is not trained
+    /// (BERT's pooler head, which sentence-transformers loads but does not use) unchanged.
+    static func weights(_ model: BertTrainingModel) throws -> Data {
+        var tensors = model.huggingFaceTensors(\.value).map { SafetensorsEncoding.Tensor(name: $0.name, shape: $0.shape, values: $0.values) }
+        let trained = Set(tensors.map(\.name))
+        let source = try SafetensorsWeights(directory: model.configuration.transformerDirectory)
+        var kept: [FloatTensor] = []
+        for name in source.tensorNames where !trained.contains(name) {
+            guard let tensor = try? source.floatTensor(name) else { continue }  // integer buffers (position_ids) are rebuilt by transformers
+            kept.append(tensor)
+            tensors.append(.init(name: name, shape: tensor.shape, values: tensor.buffer))
+        }
+        return withExtendedLifetime(kept) { SafetensorsEncoding.encode(tensors) }
     }
 
     /// modules.json, 1_Pooling/config.json and config_sentence_transformers.json for a source that had none.
