@@ -3,6 +3,14 @@
 
 #include "CKernels.h"
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+// In kernels.c, beside the vector erf and exp it uses.
+ptrdiff_t rk_gelu_erf_backward_avx2(const float *u, float *grad, ptrdiff_t n);
+#define RK_BACKWARD_X86 1
+#else
+#define RK_BACKWARD_X86 0
+#endif
+
 void rk_gelu_backward(const float *u, ptrdiff_t ldu, float *grad, ptrdiff_t ldg,
                       ptrdiff_t rows, ptrdiff_t cols, int approximation) {
     const float inv_sqrt2 = 0.70710678118654752f, inv_sqrt_2pi = 0.39894228040143268f;
@@ -12,7 +20,11 @@ void rk_gelu_backward(const float *u, ptrdiff_t ldu, float *grad, ptrdiff_t ldg,
         float *g = grad + r * ldg;
         if (approximation == 0) {
             // d/du [u·Φ(u)] = Φ(u) + u·φ(u)
-            for (ptrdiff_t i = 0; i < cols; i++) {
+            ptrdiff_t start = 0;
+#if RK_BACKWARD_X86
+            if (rk_cpu_level() >= RK_CPU_AVX2) start = rk_gelu_erf_backward_avx2(ur, g, cols);
+#endif
+            for (ptrdiff_t i = start; i < cols; i++) {
                 float v = ur[i];
                 float cdf = 0.5f * (1.0f + erff(v * inv_sqrt2));
                 float pdf = inv_sqrt_2pi * expf(-0.5f * v * v);
