@@ -68,7 +68,7 @@ struct TrainCommandTests {
                                  "--max-length", "16", "--threads", "2", "--seed", "3", "--resume"] + steps
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(100_000 + generator.next() % 500_000))
+            usleep(UInt32(60_000 + generator.next() % 240_000))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
