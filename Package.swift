@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS", "CKernels"]),
         // safetensors (memory-mapped, sharded), GGUF (metadata, block dequantization, quantized products),
         // config.json, sentence-transformers module files.
-        .target(name: "ModelFiles", dependencies: ["Tensor"]),
+        .target(name: "ModelFiles", dependencies: ["Tensor", "JSON"]),
         // The BERT encoder and the Llama/Qwen2 model, pooling, embedders (sentence-transformers, ReasonIR)
         // and generation (KV cache, sampling, the TextGenerator protocol).
         .target(name: "Models", dependencies: ["Tensor", "ModelFiles", "Tokenizers"]),
@@ -84,9 +84,12 @@ let package = Package(
         .executableTarget(name: "vector-bench", dependencies: ["Retrieval", "Tensor"]),
         // Quantized GGUF products beside sgemm (release build): `swift run -c release quant-bench <file.gguf>`.
         .executableTarget(name: "quant-bench", dependencies: ["ModelFiles", "Tensor"]),
+        // Contrastive training: backward passes of the BERT encoder, MultipleNegativesRankingLoss, GradCache,
+        // AdamW and schedules, the no-duplicates batch sampler, data loading, checkpoints, saved models.
+        .target(name: "Training", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "CKernels", "JSON"]),
         .executableTarget(
             name: "reasonir",
-            dependencies: ["ReasonIR", "Report", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ReasonIR", "Report", "Tensor", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Test data locations (shared fixtures, models, scratch directories), the CLI runner and a
         // scriptable OpenAI-compatible server on loopback, for every test target.
@@ -119,6 +122,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluation", "JSON", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "ModelFiles", "Tensor", "JSON", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ReasoningTests", dependencies: ["Reasoning", "LLM"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "LLM", "Retrieval", "JSON", "TestSupport"]),
     ]

@@ -253,6 +253,21 @@ RK_AVX2 static void bias_gelu_avx2(float *x, ptrdiff_t ldx, const float *bias, p
     }
 }
 
+// grad[i] *= Φ(u[i]) + u[i]·φ(u[i]) (erf-GELU's derivative) for the training backward pass; returns how many
+// values it did (a multiple of 8: backward.c finishes the rest). Declared in backward.c, which dispatches here.
+RK_AVX2 ptrdiff_t rk_gelu_erf_backward_avx2(const float *u, float *grad, ptrdiff_t n) {
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), mhalf = _mm256_set1_ps(-0.5f);
+    const __m256 inv_sqrt2 = _mm256_set1_ps(0.70710678118654752f), inv_sqrt_2pi = _mm256_set1_ps(0.39894228040143268f);
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(u + i);
+        __m256 cdf = _mm256_mul_ps(half, _mm256_add_ps(one, erf256(_mm256_mul_ps(v, inv_sqrt2))));
+        __m256 pdf = _mm256_mul_ps(inv_sqrt_2pi, exp256(_mm256_mul_ps(mhalf, _mm256_mul_ps(v, v))));
+        _mm256_storeu_ps(grad + i, _mm256_mul_ps(_mm256_loadu_ps(grad + i), _mm256_fmadd_ps(v, pdf, cdf)));
+    }
+    return i;
+}
+
 RK_AVX2 static void softmax_row_avx2(float *x, ptrdiff_t n) {
     ptrdiff_t i;
     __m256 vm = _mm256_set1_ps(-INFINITY);

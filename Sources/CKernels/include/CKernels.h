@@ -75,5 +75,7 @@ long rk_atomic_fetch_add(long *p, long v);
 #include "rk_quant.h"
 // BFloat16 products (the encoders' reduced-precision mode).
 #include "rk_bf16.h"
+// Backward passes (training).
+#include "rk_backward.h"
 
 #endif
