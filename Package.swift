@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReasonIRTests", dependencies: ["ReasonIR", "Tensor", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Tensor", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "TestSupport"]),
