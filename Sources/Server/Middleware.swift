@@ -27,7 +27,11 @@ struct RequestHandlingMiddleware<Context: RequestContext>: RouterMiddleware {
             let message = error.status.code == 404
                 ? "no route \(request.method) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
             response = APIError(kind, message).response(style: style)
-            if error.status.code == 405 { response.status = .methodNotAllowed }
+            if error.status.code == 405 || (error.status.code == 404 && Self.isKnownPath(request.uri.path)) {
+                response = APIError(.invalidRequest, "\(request.method) is not allowed on \(request.uri.path)").response(style: style)
+                response.status = .methodNotAllowed
+                response.headers[.allow] = Self.methods(for: request.uri.path).joined(separator: ", ")
+            }
         } catch is CancellationError {
             response = APIError(.unavailable, "the request was cancelled").response(style: style)
         } catch {
@@ -45,6 +49,18 @@ struct RequestHandlingMiddleware<Context: RequestContext>: RouterMiddleware {
             "status": .stringConvertible(Int(response.status.code)), "ms": .string(String(format: "%.2f", seconds * 1000)),
         ])
         return response
+    }
+
+    /// Whether `path` is one of the routes (with some method): a wrong method there is a 405.
+    static func isKnownPath(_ path: String) -> Bool { !methods(for: path).isEmpty }
+
+    /// The methods the routes serve at `path` (the `Allow` header of a 405).
+    static func methods(for path: String) -> [String] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return ReasonIRServer.routes.filter { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == parts.count && zip(pattern, parts).allSatisfy { $0 == $1 || $0.hasPrefix("{") }
+        }.map(\.method)
     }
 }
 

@@ -13,19 +13,19 @@ def op(summary, req, resp, ref="OpenAIError", extra=(), ctype="application/json"
     o["responses"].update(errors(ref, common + list(extra)))
     return o
 floats = {"type":"array","items":{"type":"number"}}
-tokens = {"type":"array","items":{"type":"integer","minimum":0},"minItems":1}
+tokens = {"type":"array","items":{"type":"integer","minimum":0,"maximum":30521,"description":"ids of the served model's vocabulary (MiniLM: 30522)"},"minItems":1}
 embreq = {"type":"object","required":["input"],"properties":{
   "input":{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"minItems":1},tokens,{"type":"array","items":tokens,"minItems":1}]},
   "model":{"type":"string"},"encoding_format":{"type":"string","enum":["float","base64"]},"dimensions":{"type":"integer"},"user":{"type":"string"}}}
 embresp = {"type":"object","required":["object","data","model","usage"],"properties":{"object":{"const":"list"},
   "data":{"type":"array","items":{"type":"object","required":["object","index","embedding"],"properties":{"object":{"const":"embedding"},"index":{"type":"integer"},"embedding":{"oneOf":[floats,{"type":"string"}]}}}},
   "model":{"type":"string"},"usage":{"type":"object","required":["prompt_tokens","total_tokens"],"properties":{"prompt_tokens":{"type":"integer"},"total_tokens":{"type":"integer"}}}}}
-teiembed = {"type":"object","required":["inputs"],"properties":{"inputs":{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"minItems":1}]},"normalize":{"type":"boolean"},"truncate":{"type":"boolean"},"truncation_direction":{"type":"string","enum":["Right","right"]},"prompt_name":{"type":["string","null"]}}}
+teiembed = {"type":"object","required":["inputs"],"properties":{"inputs":{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"minItems":1}]},"normalize":{"const":True,"description":"vectors are always L2-normalised"},"truncate":{"type":"boolean"},"truncation_direction":{"type":"string","enum":["Right","right"]},"prompt_name":{"type":["string","null"]}}}
 teirerank = {"type":"object","required":["query","texts"],"properties":{"query":{"type":"string"},"texts":{"type":"array","items":{"type":"string"},"minItems":1},"raw_scores":{"type":"boolean"},"return_text":{"type":"boolean"},"truncate":{"type":"boolean"}}}
 teirerankresp = {"type":"array","items":{"type":"object","required":["index","score"],"properties":{"index":{"type":"integer"},"score":{"type":"number"},"text":{"type":"string"}}}}
 cohreq = {"type":"object","required":["query","documents"],"properties":{"model":{"type":"string"},"query":{"type":"string"},
   "documents":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string"},{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}]}},
-  "top_n":{"type":"integer","minimum":1},"return_documents":{"type":"boolean"}}}
+  "top_n":{"type":"integer","minimum":1,"maximum":2147483647},"return_documents":{"type":"boolean"}}}
 cohresp = {"type":"object","required":["id","results","model"],"properties":{"id":{"type":"string"},"model":{"type":"string","description":"llm:NAME when the LLM scored, embedding:NAME otherwise"},
   "results":{"type":"array","items":{"type":"object","required":["index","relevance_score"],"properties":{"index":{"type":"integer"},"relevance_score":{"type":"number"},"document":{"type":"object","required":["text"],"properties":{"text":{"type":"string"}}}}}},
   "meta":{"type":"object"}}}
