@@ -19,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // A strict JSON parser that keeps member order and exact text (vocabularies, JSONL rows).
@@ -87,9 +92,27 @@ let package = Package(
         // Contrastive training: backward passes of the BERT encoder, MultipleNegativesRankingLoss, GradCache,
         // AdamW and schedules, the no-duplicates batch sampler, data loading, checkpoints, saved models.
         .target(name: "Training", dependencies: ["Models", "ModelFiles", "Tensor", "Tokenizers", "CKernels", "JSON"]),
+        // `reasonir serve`: OpenAI-, TEI- and Cohere-compatible HTTP routes for embeddings, rerank, search
+        // and local generation, on Hummingbird 2.
+        .target(
+            name: "Server",
+            dependencies: [
+                "ReasonIR", "JSON", "LLM", "Reasoning", "Retrieval", "Models",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "reasonir",
-            dependencies: ["ReasonIR", "Report", "Tensor", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ReasonIR", "Report", "Server", "Tensor", "Training",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Test data locations (shared fixtures, models, scratch directories), the CLI runner and a
         // scriptable OpenAI-compatible server on loopback, for every test target.
@@ -125,6 +148,13 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Models", "ModelFiles", "Tensor", "JSON", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReasoningTests", dependencies: ["Reasoning", "LLM"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "ReasonIR", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "LLM", "Retrieval", "JSON", "TestSupport"]),
     ]
 )

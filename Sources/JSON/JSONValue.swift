@@ -34,6 +34,20 @@ public enum JSONValue: Sendable, Equatable {
     }
 }
 
+extension JSONValue {
+    /// How an error message names this kind of value ("a string", "an array", …).
+    public var kind: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
 /// `==` on `String` is canonical equivalence; JSON keys and strings are compared as written.
 @inlinable
 func sameBytes(_ a: String, _ b: String) -> Bool {

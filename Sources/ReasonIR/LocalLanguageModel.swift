@@ -41,9 +41,11 @@ public final class LocalLanguageModel: @unchecked Sendable {
     /// `onText` receives the generated text piece by piece, stop tokens left out. Generation ends
     /// before the first of the `stop` strings, which is left out of the text and never reaches
     /// `onText` (text that could begin one is held back until it cannot); the result's `stop` is
-    /// then `.cancelled`.
+    /// then `.cancelled`. Generation also ends (`.cancelled`) once `shouldStop` returns true,
+    /// which is asked before each token is taken (a server's client that went away).
     public func generate(prompt: String, sampling: SamplingParameters, maxTokens: Int, stop: [String] = [],
-                         onText: (String) -> Void = { _ in }) throws -> (text: String, result: GenerationResult) {
+                         onText: (String) -> Void = { _ in },
+                         shouldStop: () -> Bool = { false }) throws -> (text: String, result: GenerationResult) {
         let ids = tokenizer.encode(prompt, addSpecial: true, parseSpecial: true)
         let stops = stopTokens
         let stop = stop.filter { !$0.isEmpty }
@@ -61,6 +63,7 @@ public final class LocalLanguageModel: @unchecked Sendable {
         }
         let holdBack = (stop.map(\.count).max() ?? 1) - 1
         let result = try generator.generate(prompt: ids, options: GenerationOptions(sampling: sampling, maxTokens: maxTokens, stopTokens: stops)) { id in
+            if shouldStop() { return false }
             guard !stops.contains(id) else { return true }
             if stop.isEmpty {
                 text.append(tokenizer.decodeBytes([id], skipSpecial: true), onText)

@@ -11,6 +11,13 @@ import Models
 /// answers; unset `maxTokens` runs to a stop token or the end of the context.
 extension LocalLanguageModel: ChatModel, TextCompletionModel {
     public func complete(prompt: String, options: ChatOptions) async throws -> ChatCompletion {
+        try await complete(prompt: prompt, options: options, onText: { _ in })
+    }
+
+    /// `complete(prompt:options:)` that also hands each piece of text to `onText` as it is made (on
+    /// the engine's queue), for streaming; the task's cancellation stops generation at the next token.
+    public func complete(prompt: String, options: ChatOptions,
+                         onText: @escaping @Sendable (String) -> Void) async throws -> ChatCompletion {
         if options.responseFormat != nil {
             throw LlamaError.invalidArgument("the local engine cannot constrain answers to JSON (response_format): use a server")
         }
@@ -18,13 +25,20 @@ extension LocalLanguageModel: ChatModel, TextCompletionModel {
                                           topP: Float(options.topP ?? 0.95), seed: UInt64(truncatingIfNeeded: options.seed ?? 0))
         let maxTokens = options.maxTokens ?? generator.contextLength
         try Task.checkCancellation()
-        let (text, result) = try await withCheckedThrowingContinuation { continuation in
-            engineQueue.async {
-                continuation.resume(with: Result {
-                    try self.generate(prompt: prompt, sampling: sampling, maxTokens: maxTokens, stop: options.stop)
-                })
+        let cancelled = CancellationFlag()
+        let (text, result) = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                engineQueue.async {
+                    continuation.resume(with: Result {
+                        try self.generate(prompt: prompt, sampling: sampling, maxTokens: maxTokens, stop: options.stop,
+                                          onText: onText, shouldStop: { cancelled.isSet })
+                    })
+                }
             }
+        } onCancel: {
+            cancelled.set()
         }
+        try Task.checkCancellation()
         let finish: String
         switch result.stop {
         case .maxTokens, .contextFull: finish = "length"
@@ -37,4 +51,13 @@ extension LocalLanguageModel: ChatModel, TextCompletionModel {
     public func complete(_ messages: [ChatMessage], options: ChatOptions) async throws -> ChatCompletion {
         try await complete(prompt: chatPrompt(messages), options: options)
     }
+}
+
+/// A flag one thread sets and another reads (a cancelled task, seen from the engine's queue).
+final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

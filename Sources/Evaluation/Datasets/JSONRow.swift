@@ -1,20 +1,6 @@
 import JSON
 import Retrieval
 
-extension JSONValue {
-    /// How an error message names this kind of value.
-    var kind: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-}
-
 extension JSONNumber {
     /// What Python's `str()` gives for the number `json.loads` reads: an integer's digits as
     /// written (`-0` is `0`; big ids stay exact), a float's shortest round-trip form.
