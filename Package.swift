@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "Reasoning", targets: ["Reasoning"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
+        .library(name: "RAG", targets: ["RAG"]),
         .executable(name: "reasonir", targets: ["reasonir"]),
     ],
     dependencies: [
@@ -74,6 +75,9 @@ let package = Package(
         .target(name: "Reasoning", dependencies: ["LLM", "Retrieval"]),
         // ReasonIR-Synthesizer: seed selection, hard queries, varied-length data, hard negatives, training files.
         .target(name: "Synthesis", dependencies: ["LLM", "Retrieval", "JSON"]),
+        // Retrieval-augmented answering: prompts, TheoremQA's answer extraction and scoring, letter
+        // scoring for multiple choice, bootstrap and McNemar statistics, the journaled run loop.
+        .target(name: "RAG", dependencies: ["LLM", "JSON"]),
         // Parquet read speed, one thread (release build), beside pyarrow: benchmarks/parquet_speed.sh.
         .executableTarget(name: "parquet-bench", dependencies: ["Parquet"]),
         // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
@@ -82,7 +86,7 @@ let package = Package(
         .executableTarget(name: "quant-bench", dependencies: ["ModelFiles", "Tensor"]),
         .executableTarget(
             name: "reasonir",
-            dependencies: ["ReasonIR", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ReasonIR", "RAG", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Test data locations (shared fixtures, models, scratch directories), the CLI runner and a
         // scriptable OpenAI-compatible server on loopback, for every test target.
@@ -115,6 +119,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ReasoningTests", dependencies: ["Reasoning", "LLM"]),
+        .testTarget(name: "RAGTests", dependencies: ["RAG", "LLM", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "LLM", "Retrieval", "JSON", "TestSupport"]),
     ]
 )
