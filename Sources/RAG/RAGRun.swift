@@ -88,6 +88,7 @@ public struct RAGRun: Sendable {
         let handle = try Self.openForAppend(journal)
         defer { try? handle.close() }
         var tokens = 0
+        progress?(0, pending.count, 0)  // starts the clock, so rate and ETA are per answer
         for (index, (question, condition)) in pending.enumerated() {
             try Task.checkCancellation()
             let documents: [RAGDocument]
@@ -142,7 +143,7 @@ public struct RAGRun: Sendable {
     static func openForAppend(_ url: URL) throws -> FileHandle {
         if !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
@@ -180,4 +181,9 @@ extension JSONEncoder {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }
+}
+
+extension RAGRun {
+    /// How many complete answers `journal` holds (0 when there is none yet).
+    public static func journaledCount(_ journal: URL) throws -> Int { try readJournal(journal).count }
 }

@@ -64,12 +64,15 @@ public enum AtomicText {
     public static func write(_ text: String, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
         let handle = try FileHandle(forWritingTo: temporary)
         try handle.write(contentsOf: Data((text + "\n").utf8))
         try handle.synchronize()
         try handle.close()
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        // rename(2) replaces the old file atomically (FileManager.replaceItemAt needs it to exist on Linux).
+        guard rename(temporary.path, url.path) == 0 else {
+            throw RAGRunError("cannot rename \(temporary.path) to \(url.path): errno \(errno)")
+        }
     }
 }
 

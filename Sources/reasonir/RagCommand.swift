@@ -119,7 +119,7 @@ struct RagRunCommand: AsyncParsableCommand {
             let needsCorpus = conditions.contains(.open) || conditions.contains(.oracle)
             let directory = URL(fileURLWithPath: dataset)
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
             let hasCorpus = isDirectory.boolValue && FileManager.default.fileExists(atPath: directory.appendingPathComponent("corpus.jsonl").path)
             if needsCorpus && !hasCorpus {
                 throw ValidationError("\(dataset): the open and oracle conditions need documents (a dataset directory with corpus.jsonl); this has none: use --condition closed")
@@ -166,9 +166,12 @@ struct RagRunCommand: AsyncParsableCommand {
             let journal = outDirectory.appendingPathComponent("predictions.jsonl")
             let started = Date()
             let total = set.questions.count * conditions.count
-            let predictions = try await run.run(model: reader, journal: journal) { done, pending, tokens in
-                progress.report(ProgressUpdate(task: "answering (\(total - pending) journaled before, \(tokens) tokens)", completed: done, total: pending, unit: "answers"))
+            let already = try RAGRun.journaledCount(journal)
+            if already > 0 { warn("resuming: \(already) answer(s) journaled in \(journal.path)") }
+            let predictions = try await run.run(model: reader, journal: journal) { done, pending, _ in
+                progress.report(ProgressUpdate(task: "answering", completed: done, total: pending, unit: "answers"))
             }
+            _ = total
             let wall = Date().timeIntervalSince(started)
             let summary = RAGSummary.make(predictions: predictions, run: run, skipped: set.skippedWithoutAnswer.count, wallSeconds: wall)
             try AtomicText.write(try summary.json(), to: outDirectory.appendingPathComponent("summary.json"))
