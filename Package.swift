@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Reasoning", targets: ["Reasoning"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "RAG", targets: ["RAG"]),
         .executable(name: "reasonir", targets: ["reasonir"]),
     ],
     dependencies: [
@@ -83,6 +84,9 @@ let package = Package(
         // Results as one self-contained HTML page: per-task bars, averages, every metric, test-time
         // compute curves and RAG accuracy, drawn as inline SVG (`reasonir report`).
         .target(name: "Report", dependencies: ["Evaluation", "JSON"]),
+        // Retrieval-augmented answering: prompts, TheoremQA's answer extraction and scoring, letter
+        // scoring for multiple choice, bootstrap and McNemar statistics, the journaled run loop.
+        .target(name: "RAG", dependencies: ["LLM", "JSON"]),
         // Parquet read speed, one thread (release build), beside pyarrow: benchmarks/parquet_speed.sh.
         .executableTarget(name: "parquet-bench", dependencies: ["Parquet"]),
         // Vector search against FAISS and hnswlib (release build), driven by benchmarks/vector_bench.py.
@@ -109,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "reasonir",
             dependencies: [
-                "ReasonIR", "Report", "Server", "Tensor", "Training",
+                "ReasonIR", "RAG", "Report", "Server", "Tensor", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -155,6 +159,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "RAGTests", dependencies: ["RAG", "LLM", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "LLM", "Retrieval", "JSON", "TestSupport"]),
     ]
 )

@@ -10,7 +10,7 @@ struct ReasonIRCommand: AsyncParsableCommand {
         abstract: "Reasoning-intensive retrieval: BM25 and dense retrieval, LLM query rewriting and reranking, evaluation on BEIR and BRIGHT.",
         subcommands: [EvalCommand.self, BrightCommand.self, EvaluateRunCommand.self, IndexCommand.self, SearchCommand.self, EmbedCommand.self,
                       RewriteCommand.self, AnalyzeCommand.self, LLMBenchCommand.self,
-                      GenerateCommand.self, ChatCommand.self, SynthesizeCommand.self, ReportCommand.self, TrainCommand.self, ServeCommand.self]
+                      GenerateCommand.self, ChatCommand.self, SynthesizeCommand.self, ReportCommand.self, TrainCommand.self, ServeCommand.self, RagCommand.self]
     )
 
     /// Refuses a `REASONIR_CPU` that names no level before any command runs, and restarts once
