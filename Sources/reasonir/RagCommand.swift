@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Report
 import RAG
 import ReasonIR
 
@@ -98,6 +99,9 @@ struct RagRunCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write an HTML report of the accuracy by condition (see `reasonir report`).", valueName: "file"))
+    var report: String?
+
     func validate() throws {
         if k < 1 { throw ValidationError("--k must be at least 1.") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
@@ -175,6 +179,11 @@ struct RagRunCommand: AsyncParsableCommand {
             let wall = Date().timeIntervalSince(started)
             let summary = RAGSummary.make(predictions: predictions, run: run, skipped: set.skippedWithoutAnswer.count, wallSeconds: wall)
             try AtomicText.write(try summary.json(), to: outDirectory.appendingPathComponent("summary.json"))
+            if let report {
+                let run = try ResultsFile.read(outDirectory.appendingPathComponent("summary.json"), label: outDirectory.lastPathComponent)
+                try HTMLReport(title: "RAG: \(URL(fileURLWithPath: dataset).lastPathComponent) \(split)", runs: [run])
+                    .write(to: URL(fileURLWithPath: report))
+            }
             if json {
                 print(try summary.json())
             } else {

@@ -47,9 +47,13 @@ import TestSupport
         #expect(conditions["closed"]?["n"] as? Int == 1)
         // Run again: everything is journaled, nothing is asked twice.
         let again = try TestPaths.runCLI(["rag", questions.path, "--condition", "closed", "--llm-url", server.baseURL, "--no-llm-cache",
-                                          "--llm-model", "fake", "--out", directory.appendingPathComponent("run").path, "--json"])
+                                          "--llm-model", "fake", "--out", directory.appendingPathComponent("run").path, "--json",
+                                          "--report", directory.appendingPathComponent("rag.html").path])
         #expect(again.status == 0)
         #expect(server.requestCount == 1)
+        // --report draws the accuracy by condition: one bar for the one condition.
+        let page = try String(contentsOf: directory.appendingPathComponent("rag.html"), encoding: .utf8)
+        #expect(page.components(separatedBy: "class=\"rag-bar\"").count - 1 == 1)
         try await server.stop()
     }
 }
