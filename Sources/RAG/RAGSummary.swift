@@ -59,23 +59,6 @@ public struct RAGSummary: Sendable {
     }
 }
 
-/// Writes text to a temporary file beside `url`, syncs it and renames it into place.
-public enum AtomicText {
-    public static func write(_ text: String, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: Data((text + "\n").utf8))
-        try handle.synchronize()
-        try handle.close()
-        // rename(2) replaces the old file atomically (FileManager.replaceItemAt needs it to exist on Linux).
-        guard rename(temporary.path, url.path) == 0 else {
-            throw RAGRunError("cannot rename \(temporary.path) to \(url.path): errno \(errno)")
-        }
-    }
-}
-
 /// A predictions file for `reasonir rag score`: `{"id": ..., "prediction": "..."}` per line.
 public enum PredictionFile {
     public struct Row: Sendable { public var id: String; public var prediction: String?; public var line: Int }

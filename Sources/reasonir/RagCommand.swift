@@ -178,7 +178,7 @@ struct RagRunCommand: AsyncParsableCommand {
             _ = total
             let wall = Date().timeIntervalSince(started)
             let summary = RAGSummary.make(predictions: predictions, run: run, skipped: set.skippedWithoutAnswer.count, wallSeconds: wall)
-            try AtomicText.write(try summary.json(), to: outDirectory.appendingPathComponent("summary.json"))
+            try AtomicFileWriter.write(try summary.json() + "\n", to: outDirectory.appendingPathComponent("summary.json"))
             if let report {
                 let run = try ResultsFile.read(outDirectory.appendingPathComponent("summary.json"), label: outDirectory.lastPathComponent)
                 try HTMLReport(title: "RAG: \(URL(fileURLWithPath: dataset).lastPathComponent) \(split)", runs: [run])
