@@ -7,7 +7,7 @@ public enum DenseIndexing {
     /// interrupted earlier build for the same directory, model, corpus and vector type is resumed:
     /// its documents are skipped, not embedded again.
     @discardableResult
-    public static func build(corpus: RecordStream<Document>, model: LocalEmbeddingModel, to directory: URL,
+    public static func build(corpus: RecordStream<Document>, model: EmbeddingModel, to directory: URL,
                              vectorType: VectorType = .f32, batchSize: Int = 512,
                              progress: any ProgressReporter = SilentProgress()) throws -> FlatDenseIndex {
         try build(records: corpus, source: try CorpusFingerprint(files: corpus.files), model: model, to: directory,
@@ -18,7 +18,7 @@ public enum DenseIndexing {
     /// the corpus for a resume.
     @discardableResult
     public static func build<Records: Sequence, Failure: Error>(
-        records: Records, source: CorpusFingerprint?, model: LocalEmbeddingModel, to directory: URL,
+        records: Records, source: CorpusFingerprint?, model: EmbeddingModel, to directory: URL,
         vectorType: VectorType = .f32, batchSize: Int = 512, progress: any ProgressReporter = SilentProgress()
     ) throws -> FlatDenseIndex where Records.Element == Result<Document, Failure> {
         let builder = try DenseIndexBuilder(destination: directory, model: model.identity, source: source, vectorType: vectorType)
@@ -48,7 +48,7 @@ public enum DenseIndexing {
 
     /// Opens the index in `directory` when it holds this model's vectors of this very corpus file,
     /// stored as `vectorType`; otherwise builds (or resumes) it.
-    public static func openOrBuild(corpus: RecordStream<Document>, model: LocalEmbeddingModel, directory: URL,
+    public static func openOrBuild(corpus: RecordStream<Document>, model: EmbeddingModel, directory: URL,
                                    vectorType: VectorType = .f32,
                                    progress: any ProgressReporter = SilentProgress()) throws -> (index: FlatDenseIndex, reused: Bool) {
         if let index = try? FlatDenseIndex(directory: directory, model: model.identity),
@@ -61,7 +61,7 @@ public enum DenseIndexing {
     /// The cache directory kind for a model: one index per model identity (a non-default precision
     /// included: its vectors differ from the float32 ones) and vector type. Float32 vectors of a
     /// float32 model keep the name they had before both, so existing caches stay valid.
-    public static func cacheKind(for model: LocalEmbeddingModel, vectorType: VectorType = .f32) -> String {
+    public static func cacheKind(for model: EmbeddingModel, vectorType: VectorType = .f32) -> String {
         let precision = model.identity.settings["precision"].map { "-" + $0 } ?? ""
         return "dense-\(model.identity.name)-\(model.identity.fingerprint.prefix(8))\(precision)" + (vectorType == .f32 ? "" : "-\(vectorType.rawValue)")
     }
@@ -69,12 +69,12 @@ public enum DenseIndexing {
 
 /// Dense retrieval: embed the queries, search the vectors (exactly with a flat index).
 public struct DenseRetriever: Retriever {
-    public let model: LocalEmbeddingModel
+    public let model: EmbeddingModel
     public let index: any DenseVectorIndex
     /// Put before each query (e5's `query: `, or a task instruction).
     public var queryInstruction: String?
 
-    public init(model: LocalEmbeddingModel, index: any DenseVectorIndex, queryInstruction: String? = nil) {
+    public init(model: EmbeddingModel, index: any DenseVectorIndex, queryInstruction: String? = nil) {
         self.model = model
         self.index = index
         self.queryInstruction = queryInstruction

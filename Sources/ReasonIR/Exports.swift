@@ -5,3 +5,5 @@
 @_exported import Synthesis
 @_exported import enum Tensor.ComputePrecision
 @_exported import enum Models.BRIGHTInstructions
+@_exported import enum Models.EmbeddingKind
+@_exported import protocol Models.Embedder

@@ -129,7 +129,7 @@ public final class IndexDirectory: Sendable {
         defer { lock.release() }
         AtomicDirectory.recover(directory)
         let modelLocation = try options.denseModel.map { try ModelLocator.locate($0).path }
-        let model = try modelLocation.map { try LocalEmbeddingModel.load($0, threads: options.threads) }
+        let model = try modelLocation.map { try EmbeddingModel.load($0, threads: options.threads) }
         let source = try CorpusFingerprint(files: corpus.files)
         let staging = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).building")
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -175,11 +175,11 @@ public final class IndexDirectory: Sendable {
     }
 
     /// Loads the model that made the vectors from where the build found it, and checks it is the same.
-    public func loadModel(threads: Int = defaultThreadCount) throws -> LocalEmbeddingModel {
+    public func loadModel(threads: Int = defaultThreadCount) throws -> EmbeddingModel {
         guard let expected = manifest.model else {
             throw CollectionError.missingPart(path: directory.path, part: CollectionPart.dense.rawValue)
         }
-        let model = try LocalEmbeddingModel.load(manifest.modelLocation ?? expected.name, threads: threads)
+        let model = try EmbeddingModel.load(manifest.modelLocation ?? expected.name, threads: threads)
         guard model.identity == expected else {
             throw CollectionError.modelMismatch(path: directory.path, found: describe(expected), expected: describe(model.identity))
         }
@@ -192,7 +192,7 @@ public final class IndexDirectory: Sendable {
     /// (default: the collection's own, loaded again), BM25 scores with `bm25` (default: the
     /// collection's settings), hybrid fuses each side's `candidates` best with `fusion`.
     public func retriever(_ kind: RetrieverKind, fusion: FusionMethod = .default, candidates: Int = 100,
-                          model: LocalEmbeddingModel? = nil, exact: Bool = false, bm25 scoring: CollectionBM25Settings? = nil,
+                          model: EmbeddingModel? = nil, exact: Bool = false, bm25 scoring: CollectionBM25Settings? = nil,
                           threads: Int = defaultThreadCount) throws -> any Retriever {
         func lexical() throws -> BM25Retriever {
             guard let bm25 else { throw CollectionError.missingPart(path: directory.path, part: CollectionPart.bm25.rawValue) }
@@ -217,7 +217,7 @@ public final class IndexDirectory: Sendable {
 
     /// The `k` best documents for `query`, best first.
     public func search(_ query: String, k: Int = 10, retriever kind: RetrieverKind = .bm25, fusion: FusionMethod = .default,
-                       model: LocalEmbeddingModel? = nil) throws -> [ScoredDocument] {
+                       model: EmbeddingModel? = nil) throws -> [ScoredDocument] {
         try retriever(kind, fusion: fusion, model: model).retrieve([query], k: k, excluding: nil, progress: SilentProgress())
             .first ?? []
     }

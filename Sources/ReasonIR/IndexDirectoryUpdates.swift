@@ -15,7 +15,7 @@ extension IndexDirectory {
     /// Adds documents; an id already in the collection (or twice in `added`) is an error and
     /// nothing changes. Returns the updated collection.
     @discardableResult
-    public func add(_ added: [Document], model: LocalEmbeddingModel? = nil, waitForWriter: TimeInterval = 0,
+    public func add(_ added: [Document], model: EmbeddingModel? = nil, waitForWriter: TimeInterval = 0,
                     progress: any ProgressReporter = SilentProgress()) throws -> IndexDirectory {
         try Self.refuseRepeats(added)
         return try underWriterLock(wait: waitForWriter) { current in
@@ -31,7 +31,7 @@ extension IndexDirectory {
     /// replaced document moves to the end of the collection's order). An id twice in
     /// `documents` is an error. Returns the updated collection.
     @discardableResult
-    public func upsert(_ documents: [Document], model: LocalEmbeddingModel? = nil, waitForWriter: TimeInterval = 0,
+    public func upsert(_ documents: [Document], model: EmbeddingModel? = nil, waitForWriter: TimeInterval = 0,
                        progress: any ProgressReporter = SilentProgress()) throws -> IndexDirectory {
         try Self.refuseRepeats(documents)
         return try underWriterLock(wait: waitForWriter) { current in
@@ -75,7 +75,7 @@ extension IndexDirectory {
         return try body(current)
     }
 
-    private func apply(adding added: [Document], deleting deleted: Set<String>, model given: LocalEmbeddingModel?,
+    private func apply(adding added: [Document], deleting deleted: Set<String>, model given: EmbeddingModel?,
                        rebuildGraph: Bool = false, progress: any ProgressReporter) throws -> IndexDirectory {
         let needsVectors = dense != nil && !added.isEmpty
         let model = needsVectors ? try given ?? loadModel() : given

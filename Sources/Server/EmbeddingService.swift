@@ -6,7 +6,7 @@ import ReasonIR
 /// passes. Its vectors are those of `reasonir embed` (documents: no instruction, the model's
 /// lower-casing and truncation to `max_seq_length`).
 public final class EmbeddingService: Sendable {
-    public let model: LocalEmbeddingModel
+    public let model: EmbeddingModel
     let batcher: EmbeddingBatcher
     /// The ids the post-processor puts around a text ([CLS] … [SEP]), for token-id inputs.
     private let specialPrefix: [Int32]
@@ -14,16 +14,18 @@ public final class EmbeddingService: Sendable {
 
     /// The name requests use (`model`), the model directory's name.
     public var name: String { model.identity.name }
-    public var embedder: SentenceTransformerEmbedder { model.embedder }
-    public var maxSequenceLength: Int { model.embedder.maxSequenceLength }
+    /// The server tokenizes requests itself (limits, token-id inputs): BERT-family models only.
+    public let embedder: SentenceTransformerEmbedder
+    public var maxSequenceLength: Int { embedder.maxSequenceLength }
 
-    init(model: LocalEmbeddingModel, maxBatchTokens: Int, maxQueuedInputs: Int, metrics: ServerMetrics) {
+    init(model: EmbeddingModel, embedder: SentenceTransformerEmbedder, maxBatchTokens: Int, maxQueuedInputs: Int, metrics: ServerMetrics) {
         self.model = model
-        batcher = EmbeddingBatcher(embedder: model.embedder, maxBatchTokens: maxBatchTokens, maxQueuedInputs: maxQueuedInputs,
+        self.embedder = embedder
+        batcher = EmbeddingBatcher(embedder: embedder, maxBatchTokens: maxBatchTokens, maxQueuedInputs: maxQueuedInputs,
                                    onBatch: { requests, sequences, tokens, seconds in
                                        metrics.recordBatch(requests: requests, sequences: sequences, tokens: tokens, seconds: seconds)
                                    })
-        let empty = model.embedder.tokenizer.encode("", addSpecialTokens: true, maxLength: nil).ids
+        let empty = embedder.tokenizer.encode("", addSpecialTokens: true, maxLength: nil).ids
         specialPrefix = Array(empty.prefix(1))
         specialSuffix = Array(empty.dropFirst())
     }
@@ -31,8 +33,8 @@ public final class EmbeddingService: Sendable {
     /// The model's ids for `text`. Longer than the model takes: cut when `truncate`, else an
     /// error naming the input (`field`) and its length.
     func tokenize(_ text: String, truncate: Bool, field: String) throws -> [Int32] {
-        let input = model.embedder.configuration.doLowerCase ? text.lowercased() : text
-        let tokenizer = model.embedder.tokenizer
+        let input = embedder.configuration.doLowerCase ? text.lowercased() : text
+        let tokenizer = embedder.tokenizer
         let ids = tokenizer.encode(input, addSpecialTokens: true, maxLength: nil).ids
         if ids.count <= maxSequenceLength { return ids }
         guard truncate else {
@@ -45,7 +47,7 @@ public final class EmbeddingService: Sendable {
     /// Token ids a client tokenized itself (no special tokens): checked against the vocabulary and
     /// wrapped in the model's special tokens.
     func wrap(tokenIDs: [Int], truncate: Bool, field: String) throws -> [Int32] {
-        let vocabulary = model.embedder.tokenizer.vocabularySize
+        let vocabulary = embedder.tokenizer.vocabularySize
         if let bad = tokenIDs.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
             throw APIError(.unprocessable, "`\(field)[\(bad)]` is \(tokenIDs[bad]), not a token id of the model (0..<\(vocabulary))",
                            parameter: field)

@@ -12,12 +12,12 @@ public final class ServedIndex: @unchecked Sendable {
     private var current: IndexDirectory
     private var retrievers: [IndexDirectory.RetrieverKind: any Retriever] = [:]
     /// The server's embedding model, used for dense search when it is the index's own.
-    private let model: LocalEmbeddingModel?
+    private let model: EmbeddingModel?
     private let threads: Int
     /// Updates, one at a time, off Swift's cooperative threads.
     private let writer = DispatchQueue(label: "reasonir.server.index-writer")
 
-    public init(name: String, url: URL, model: LocalEmbeddingModel?, threads: Int) throws {
+    public init(name: String, url: URL, model: EmbeddingModel?, threads: Int) throws {
         self.name = name
         self.url = url
         self.model = model

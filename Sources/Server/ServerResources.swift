@@ -57,7 +57,11 @@ public final class ServerResources: Sendable {
     /// directory (name → path) and loads the GGUF file.
     public static func load(model: String?, indexes: [(name: String, path: String)], llm: String?,
                             options: ServerOptions, metrics: ServerMetrics = ServerMetrics()) throws -> ServerResources {
-        let embedding = try model.map { try LocalEmbeddingModel.load($0, threads: options.threads) }
+        let embedding = try model.map { try EmbeddingModel.load($0, threads: options.threads) }
+        if let embedding, embedding.sentenceTransformer == nil {
+            throw APIError(.invalidRequest, "`\(embedding.identity.name)` is a Llama-family model: the server embeds with "
+                               + "sentence-transformers (BERT-family) models only for now", parameter: "model")
+        }
         let language = try llm.map { try LocalLanguageModel(gguf: URL(fileURLWithPath: $0), threads: options.threads) }
         var opened: [String: ServedIndex] = [:]
         for (name, path) in indexes {
@@ -68,12 +72,13 @@ public final class ServerResources: Sendable {
                                llm: language, metrics: metrics)
     }
 
-    public init(options: ServerOptions, embedding: LocalEmbeddingModel?, indexes: [String: ServedIndex], indexOrder: [String],
+    public init(options: ServerOptions, embedding: EmbeddingModel?, indexes: [String: ServedIndex], indexOrder: [String],
                 llm: LocalLanguageModel?, metrics: ServerMetrics = ServerMetrics()) {
         self.options = options
         self.metrics = metrics
-        self.embedding = embedding.map {
-            EmbeddingService(model: $0, maxBatchTokens: options.maxBatchTokens, maxQueuedInputs: options.maxQueuedInputs,
+        // `load` refuses other models; a caller giving one here gets no embedding routes.
+        self.embedding = embedding.flatMap { model in model.sentenceTransformer.map { (model, $0) } }.map {
+            EmbeddingService(model: $0.0, embedder: $0.1, maxBatchTokens: options.maxBatchTokens, maxQueuedInputs: options.maxQueuedInputs,
                              metrics: metrics)
         }
         self.indexes = indexes
@@ -88,7 +93,7 @@ public final class ServerResources: Sendable {
         guard let embedding else {
             throw APIError(.notFound, "no embedding model is loaded: start the server with --model", parameter: "model")
         }
-        if let requested, requested != embedding.name, requested != embedding.model.embedder.directory.path {
+        if let requested, requested != embedding.name, requested != embedding.embedder.directory.path {
             throw APIError(.notFound, "model `\(requested)` is not served here; the embedding model is `\(embedding.name)`",
                            parameter: "model")
         }

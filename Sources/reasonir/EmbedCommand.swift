@@ -20,7 +20,7 @@ struct EmbedCommand: ParsableCommand {
                 reasonir embed --model all-MiniLM-L6-v2 --input corpus.jsonl --output corpus.f32 --stats
             """)
 
-    @Option(help: "The embedding model, by name or directory.")
+    @Option(help: "The embedding model, by name or path: a sentence-transformers directory, or a Llama/Qwen checkpoint (safetensors directory or GGUF file) run as a ReasonIR-style embedder.")
     var model: String
 
     @Argument(help: "Texts to embed.")
@@ -71,18 +71,25 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try LocalEmbeddingModel.load(model, threads: threads, precision: precision)
+            let loaded = try EmbeddingModel.load(model, threads: threads, precision: precision)
             let all = try texts + (input.map(readInput) ?? [])
             let start = Date()
-            let vectors = try loaded.embedder.embed(all, kind: query ? .query(instruction: instruction) : .document)
+            let kind: EmbeddingKind = query ? .query(instruction: instruction) : .document
+            let vectors = try loaded.embedder.embed(all, kind: kind)
             let seconds = Date().timeIntervalSince(start)
             if stats {
-                let embedder = loaded.embedder
-                let lengths = all.map { embedder.tokenizer.encode($0, addSpecialTokens: true, maxLength: embedder.maxSequenceLength).count }
-                let line = try JSONSerialization.data(withJSONObject: [
-                    "texts": all.count, "seconds": seconds, "threads": threads, "lengths": lengths,
-                    "precision": precision.rawValue,
-                    "max_seq_length": embedder.maxSequenceLength, "dimension": embedder.dimension])
+                var fields: [String: Any] = ["texts": all.count, "seconds": seconds, "threads": threads,
+                                             "precision": precision.rawValue, "dimension": loaded.embedder.dimension]
+                if let embedder = loaded.sentenceTransformer {
+                    fields["lengths"] = all.map { embedder.tokenizer.encode($0, addSpecialTokens: true, maxLength: embedder.maxSequenceLength).count }
+                    fields["max_seq_length"] = embedder.maxSequenceLength
+                } else if let embedder = loaded.llama {
+                    // Prompt included, as the model reads it.
+                    let prompt = embedder.prompt(for: kind)
+                    fields["lengths"] = all.map { embedder.tokenizer.encode(prompt + $0, addSpecialTokens: true, maxLength: embedder.maxSequenceLength).count }
+                    fields["max_seq_length"] = embedder.maxSequenceLength
+                }
+                let line = try JSONSerialization.data(withJSONObject: fields)
                 warn(String(decoding: line, as: UTF8.self))
             }
             if let output {

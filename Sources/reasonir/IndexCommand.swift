@@ -40,7 +40,7 @@ struct IndexBuildCommand: ParsableCommand {
     @Flag(help: "Build the BM25 index (the default when nothing else is asked for).")
     var bm25 = false
 
-    @Option(help: ArgumentHelp("Embed the documents with this model (a name or a directory) for dense search.", valueName: "model"))
+    @Option(help: ArgumentHelp("Embed the documents with this model (a name or a path: sentence-transformers, or a Llama/Qwen checkpoint or GGUF file) for dense search.", valueName: "model"))
     var dense: String?
 
     @Flag(help: "Also build an HNSW graph over the dense vectors (approximate, faster search).")
@@ -127,7 +127,7 @@ struct IndexAddCommand: ParsableCommand {
         try reportingErrors {
             let opened = try target.open()
             let documents = try CorpusFile.open(URL(fileURLWithPath: file)).collect()
-            let loaded = try model.map { try LocalEmbeddingModel.load($0) }
+            let loaded = try model.map { try EmbeddingModel.load($0) }
             let (wait, progress) = (target.writer.wait, target.progress)
             let updated = replace
                 ? try opened.upsert(documents, model: loaded, waitForWriter: wait, progress: progress)

@@ -11,7 +11,7 @@ struct RetrieverOptions: ParsableArguments {
     @OptionGroup var bm25: BM25Options
     @OptionGroup(title: "Hybrid") var fusion: FusionOptions
 
-    @Option(help: "Dense: the embedding model, by name or directory.")
+    @Option(help: "Dense: the embedding model, by name or path (sentence-transformers directory, or a Llama/Qwen safetensors directory or GGUF file as a ReasonIR-style embedder).")
     var model: String?
 
     @Option(help: "Dense: how the cached document vectors are stored (f16: half the memory, scores to about three digits).")
@@ -87,7 +87,7 @@ struct RetrieverSetup {
             return BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
         }
         func semantic() throws -> DenseRetriever {
-            let loaded = try LocalEmbeddingModel.load(model ?? "", threads: threads, precision: precision)
+            let loaded = try EmbeddingModel.load(model ?? "", threads: threads, precision: precision)
             let location = directory(DenseIndexing.cacheKind(for: loaded, vectorType: vectorType))
             let index: FlatDenseIndex
             if rebuild {

@@ -60,7 +60,7 @@ struct SearchCommand: ParsableCommand {
             } else {
                 let opened = try IndexDirectory.open(directory)
                 collection = opened
-                let loaded = try model.map { try LocalEmbeddingModel.load($0) }
+                let loaded = try model.map { try EmbeddingModel.load($0) }
                 let chosen = try opened.retriever(IndexDirectory.RetrieverKind(rawValue: retriever.rawValue) ?? .bm25,
                                                   fusion: fusion.method, candidates: fusion.hybridCandidates, model: loaded,
                                                   exact: exact,

@@ -7,7 +7,7 @@ import TestSupport
 /// sentence-transformers' vectors: `minilm_st.json` and `minilm_scifact_docs200.f32.bin`.
 @Suite(.enabled(if: TestPaths.hasMiniLM, "needs all-MiniLM-L6-v2: run scripts/fetch-models.sh (or set REASONIR_MODELS)"))
 struct DenseEmbeddingParityTests {
-    static let model = Result { try LocalEmbeddingModel.load(TestPaths.miniLM.path) }
+    static let model = Result { try EmbeddingModel.load(TestPaths.miniLM.path) }
 
     struct Golden: Decodable {
         let texts: [String]
@@ -68,8 +68,8 @@ struct DenseEmbeddingParityTests {
         #expect(cosines.allSatisfy { $0 >= 0.9999 }, "\(cosines)")
         #expect(cosines.contains { $0 < 0.9999999 }, "bfloat16 gave float32 vectors")
 
-        let float32 = try LocalEmbeddingModel.load(TestPaths.miniLM.path, threads: 1)
-        let bfloat16 = try LocalEmbeddingModel.load(TestPaths.miniLM.path, threads: 1, precision: .bfloat16)
+        let float32 = try EmbeddingModel.load(TestPaths.miniLM.path, threads: 1)
+        let bfloat16 = try EmbeddingModel.load(TestPaths.miniLM.path, threads: 1, precision: .bfloat16)
         #expect(bfloat16.identity.settings["precision"] == "bfloat16")
         #expect(float32.identity.settings["precision"] == nil, "float32 identities (and their caches) unchanged")
         #expect(DenseIndexing.cacheKind(for: float32) != DenseIndexing.cacheKind(for: bfloat16))

@@ -85,7 +85,7 @@ struct IndexDirectoryTests {
         try FileManager.default.copyItem(at: TestPaths.tinyBert, to: otherModel)
         let config = otherModel.appendingPathComponent("config.json")
         try (try String(contentsOf: config, encoding: .utf8) + "\n").write(to: config, atomically: true, encoding: .utf8)
-        let other = try LocalEmbeddingModel.load(otherModel.path)
+        let other = try EmbeddingModel.load(otherModel.path)
         #expect(throws: CollectionError.self) { try built.retriever(.dense, model: other) }
         #expect(throws: CollectionError.self) { try built.add([Document(id: "n", text: "t")], model: other) }
 
@@ -234,7 +234,7 @@ struct IndexDirectoryResumeTests {
         let corpus = try CollectionTestData.scifactSlice(0..<300, into: scratch, name: "corpus.jsonl")
         let directory = scratch.appendingPathComponent("r.idx")
         // What a build killed after embedding 96 documents leaves in `.r.idx.building`.
-        let model = try LocalEmbeddingModel.load(TestPaths.tinyBert.path)
+        let model = try EmbeddingModel.load(TestPaths.tinyBert.path)
         let documents = try CorpusFile.open(corpus).collect()
         let staging = scratch.appendingPathComponent(".r.idx.building/dense")
         let builder = try DenseIndexBuilder(destination: staging, model: model.identity, source: try CorpusFingerprint(file: corpus))

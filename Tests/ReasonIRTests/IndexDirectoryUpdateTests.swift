@@ -13,7 +13,7 @@ import TestSupport
 @Suite(.enabled(if: TestPaths.hasTinyBert, "needs shared/fixtures/models/tiny-bert"))
 struct IndexDirectoryUpdateTests {
     /// The share of exact search's top 10 that the collection's dense retriever (HNSW) finds.
-    func denseRecall(_ collection: IndexDirectory, model: LocalEmbeddingModel, queries: [String]) throws -> Double {
+    func denseRecall(_ collection: IndexDirectory, model: EmbeddingModel, queries: [String]) throws -> Double {
         let approximate = try collection.retriever(.dense, model: model).retrieve(queries, k: 10, excluding: nil, progress: SilentProgress())
         let exact = try collection.retriever(.dense, model: model, exact: true).retrieve(queries, k: 10, excluding: nil,
                                                                                           progress: SilentProgress())

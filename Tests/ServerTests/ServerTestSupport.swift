@@ -14,7 +14,7 @@ enum ServerFixtures {
         TestPaths.hasMiniLM && FileManager.default.fileExists(atPath: TestPaths.scifact.appendingPathComponent("corpus.jsonl").path)
     }
 
-    static let model: LocalEmbeddingModel = { try! LocalEmbeddingModel.load(TestPaths.miniLM.path, threads: 2) }()
+    static let model: EmbeddingModel = { try! EmbeddingModel.load(TestPaths.miniLM.path, threads: 2) }()
 
     /// SciFact's first `count` documents as BEIR JSONL in a new scratch directory.
     static func corpus(_ count: Int) throws -> URL {
