@@ -54,19 +54,12 @@ public struct EmbeddingModel: Sendable {
                                                 precision: ComputePrecision) throws -> EmbeddingModel {
         let embedder = try SentenceTransformerEmbedder.load(directory: directory, threads: threads, batchSize: batchSize,
                                                             precision: precision)
-        // The configuration files and the weights' sizes: a different model or setting changes it.
-        var hash = FNV1a64()
-        let fileManager = FileManager.default
-        for name in ["config.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json", "tokenizer.json", "vocab.txt"] {
-            if let data = fileManager.contents(atPath: directory.appendingPathComponent(name).path) { hash.update(data) }
-        }
-        for name in (try? fileManager.contentsOfDirectory(atPath: directory.path))?.sorted() ?? [] where name.hasSuffix(".safetensors") {
-            hash.update(Data("\(name):\(fileSize(directory.appendingPathComponent(name)))".utf8))
-        }
+        let fingerprint = directoryFingerprint(directory, files: ["config.json", "modules.json", "sentence_bert_config.json",
+                                                                  "1_Pooling/config.json", "tokenizer.json", "vocab.txt"])
         var settings = ["max_seq_length": String(embedder.maxSequenceLength)]
         // Only when not the default, so float32 identities (and the caches keyed by them) stay as they were.
         if precision != .float32 { settings["precision"] = precision.rawValue }
-        let identity = EmbeddingModelIdentity(name: directory.lastPathComponent, fingerprint: hash.hex,
+        let identity = EmbeddingModelIdentity(name: directory.lastPathComponent, fingerprint: fingerprint,
                                               dimension: embedder.dimension, settings: settings)
         return EmbeddingModel(embedder: embedder, identity: identity)
     }
@@ -74,7 +67,7 @@ public struct EmbeddingModel: Sendable {
     private static func loadLlama(_ location: URL, threads: Int, maxSequenceLength: Int?) throws -> EmbeddingModel {
         let model: LlamaModel
         let tokenizer: any Tokenizer
-        var hash = FNV1a64()
+        let fingerprint: String
         let name: String
         if let file = try EmbeddingModelFormat.ggufFile(at: location) {
             let gguf = try GGUFFile(url: file)
@@ -82,19 +75,15 @@ public struct EmbeddingModel: Sendable {
             model = try LlamaModel(config: config, weights: LlamaWeights(gguf: gguf, config: config))
             tokenizer = try ByteLevelBPETokenizer(gguf: gguf)
             // The header (metadata and tensor table) and the size: another file or quantization changes it.
+            var hash = FNV1a64()
             hash.update(try headerBytes(of: file, count: 1 << 20))
             hash.update(Data("size:\(fileSize(file))".utf8))
+            fingerprint = hash.hex
             name = file.deletingPathExtension().lastPathComponent
         } else {
             model = try LlamaModel(directory: location)
             tokenizer = try loadTokenizer(forModelAt: location)
-            let fileManager = FileManager.default
-            for file in ["config.json", "tokenizer.json", "tokenizer_config.json"] {
-                if let data = fileManager.contents(atPath: location.appendingPathComponent(file).path) { hash.update(data) }
-            }
-            for file in (try? fileManager.contentsOfDirectory(atPath: location.path))?.sorted() ?? [] where file.hasSuffix(".safetensors") {
-                hash.update(Data("\(file):\(fileSize(location.appendingPathComponent(file)))".utf8))
-            }
+            fingerprint = directoryFingerprint(location, files: ["config.json", "tokenizer.json", "tokenizer_config.json"])
             name = location.lastPathComponent
         }
         let length = maxSequenceLength ?? min(defaultLlamaMaxSequenceLength, model.config.maxPositionEmbeddings)
@@ -102,8 +91,22 @@ public struct EmbeddingModel: Sendable {
                                          maxSequenceLength: length)
         let settings = ["embedder": "gritlm", "pooling": "mean-without-prompt", "attention": "bidirectional",
                         "max_seq_length": String(embedder.maxSequenceLength)]
-        return EmbeddingModel(embedder: embedder, identity: EmbeddingModelIdentity(name: name, fingerprint: hash.hex,
+        return EmbeddingModel(embedder: embedder, identity: EmbeddingModelIdentity(name: name, fingerprint: fingerprint,
                                                                                   dimension: embedder.dimension, settings: settings))
+    }
+
+    /// A hash of `files` (those present) and of each safetensors file's name and size: a
+    /// different model or setting changes it, without reading the weights.
+    private static func directoryFingerprint(_ directory: URL, files: [String]) -> String {
+        var hash = FNV1a64()
+        let fileManager = FileManager.default
+        for name in files {
+            if let data = fileManager.contents(atPath: directory.appendingPathComponent(name).path) { hash.update(data) }
+        }
+        for name in (try? fileManager.contentsOfDirectory(atPath: directory.path))?.sorted() ?? [] where name.hasSuffix(".safetensors") {
+            hash.update(Data("\(name):\(fileSize(directory.appendingPathComponent(name)))".utf8))
+        }
+        return hash.hex
     }
 
     private static func fileSize(_ url: URL) -> Int {
