@@ -121,6 +121,11 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
 
     /// One vector per text, from `/v1/embeddings`, in the order of `texts`.
     public func embed(_ texts: [String]) async throws -> [[Float]] {
+        try await embedNamingModel(texts).vectors
+    }
+
+    /// `embed(texts)` with the model the answer names (its `model` field; nil when it has none).
+    public func embedNamingModel(_ texts: [String]) async throws -> (vectors: [[Float]], model: String?) {
         try await call("embeddings", OpenAIWire.EmbeddingRequest(model: configuration.model, input: texts),
                        decode: { try Self.decodeEmbeddings($0, count: texts.count, url: $1) }, usage: { _ in nil })
     }
@@ -184,7 +189,7 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
     /// `configuration.model` when set; else the id of the first model `GET /v1/models` lists, so
     /// that a restarted server on another port still finds its answers and another model's never
     /// does; else (no such route) `host:port` of the server.
-    func modelIdentity() async -> String {
+    public func modelIdentity() async -> String {
         if let model = configuration.model { return model }
         let task = servedModel.withLockedValue { current -> Task<String, Never> in
             if let current { return current }
@@ -454,7 +459,7 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
             usage: response.usage.map { TokenUsage(promptTokens: $0.prompt_tokens ?? 0, completionTokens: $0.completion_tokens ?? 0) })
     }
 
-    static func decodeEmbeddings(_ data: Data, count: Int, url: URL) throws -> [[Float]] {
+    static func decodeEmbeddings(_ data: Data, count: Int, url: URL) throws -> (vectors: [[Float]], model: String?) {
         let address = url.absoluteString
         let response: OpenAIWire.EmbeddingResponse
         do {
@@ -471,7 +476,7 @@ public final class OpenAICompatibleClient: ChatModel, TextCompletionModel, Remot
                                              body: "")
         }
         let items = response.data.enumerated().sorted { ($0.element.index ?? $0.offset) < ($1.element.index ?? $1.offset) }
-        return items.map(\.element.embedding)
+        return (items.map(\.element.embedding), response.model.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -112,5 +112,7 @@ enum OpenAIWire {
             var embedding: [Float]
         }
         var data: [Item]
+        /// The model that answered, when the server says (OpenAI, vLLM and TEI do).
+        var model: String?
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 import ModelFiles
 import Models
 import Tensor
@@ -31,8 +32,14 @@ public struct EmbeddingModel: Sendable {
     ///
     /// `precision` `.bfloat16` (sentence-transformers only) is recorded in the identity, so its
     /// vectors never mix with float32 ones.
+    /// - an `http://` or `https://` address: the embeddings server there (``remote(_:batchSize:)``,
+    ///   API key from `$REASONIR_EMBEDDING_API_KEY`), as an index records a model it was built with.
     public static func load(_ nameOrPath: String, threads: Int = defaultThreadCount, batchSize: Int = 32,
                             precision: ComputePrecision = .float32, maxSequenceLength: Int? = nil) throws -> EmbeddingModel {
+        if isServerAddress(nameOrPath) {
+            let key = ProcessInfo.processInfo.environment["REASONIR_EMBEDDING_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            return try remote(OpenAICompatibleClient(configuration: LLMClientConfiguration(baseURL: nameOrPath, apiKey: key)))
+        }
         let location = try ModelLocator.locate(nameOrPath)
         switch try EmbeddingModelFormat.detect(location) {
         case .sentenceTransformer:

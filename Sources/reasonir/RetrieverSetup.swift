@@ -14,6 +14,17 @@ struct RetrieverOptions: ParsableArguments {
     @Option(help: "Dense: the embedding model, by name or path (sentence-transformers directory, or a Llama/Qwen safetensors directory or GGUF file as a ReasonIR-style embedder).")
     var model: String?
 
+    @Option(help: ArgumentHelp("Dense: embed through this OpenAI-compatible embeddings server instead of a local --model "
+                               + "(vLLM or TEI serving ReasonIR-8B, `reasonir serve`); API key from $REASONIR_EMBEDDING_API_KEY.",
+                               valueName: "url"))
+    var embeddingURL: String?
+
+    @Option(help: ArgumentHelp("Dense, with --embedding-url: the model to ask for (default: the server's own).", valueName: "name"))
+    var embeddingModel: String?
+
+    @Option(help: "Dense, with --embedding-url: texts per request.")
+    var embeddingBatchSize = 32
+
     @Option(help: "Dense: how the cached document vectors are stored (f16: half the memory, scores to about three digits).")
     var vectorType: VectorType = .f32
 
@@ -28,23 +39,28 @@ struct RetrieverOptions: ParsableArguments {
 
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1.") }
-        if retriever != .bm25, model == nil {
-            throw ValidationError("--retriever \(retriever.rawValue) needs --model (e.g. all-MiniLM-L6-v2).")
+        if retriever != .bm25, model == nil, embeddingURL == nil {
+            throw ValidationError("--retriever \(retriever.rawValue) needs --model (e.g. all-MiniLM-L6-v2) or --embedding-url.")
         }
+        if model != nil, embeddingURL != nil { throw ValidationError("give --model or --embedding-url, not both.") }
+        if embeddingBatchSize < 1 { throw ValidationError("--embedding-batch-size must be at least 1.") }
     }
 
     /// The retriever's settings as a results file records them; `retriever` names the curve a
     /// run of it belongs to in a report.
     var settings: [Setting] {
-        var settings = [Setting("retriever", retriever.rawValue + (model.map { " " + $0 } ?? ""))]
+        let embedding = model ?? embeddingURL
+        var settings = [Setting("retriever", retriever.rawValue + (embedding.map { " " + $0 } ?? ""))]
         if retriever != .dense { settings.append(Setting("bm25_variant", bm25.bm25Variant.rawValue)) }
-        if let model { settings.append(Setting("model", model)) }
+        if let embedding { settings.append(Setting("model", embedding)) }
         if retriever == .hybrid { settings.append(Setting("fusion", fusion.fusion.rawValue)) }
         return settings
     }
 
     func setup(queryInstruction: String?, quiet: Bool) -> RetrieverSetup {
-        RetrieverSetup(retriever: retriever, bm25: bm25, fusion: fusion, model: model, vectorType: vectorType,
+        RetrieverSetup(retriever: retriever, bm25: bm25, fusion: fusion, model: model,
+                       embeddingServer: embeddingURL.map { EmbeddingServer(url: $0, model: embeddingModel, batchSize: embeddingBatchSize) },
+                       vectorType: vectorType,
                        queryInstruction: queryInstruction, precision: precision, threads: threads,
                        rebuild: rebuild, quiet: quiet)
     }
@@ -57,6 +73,7 @@ struct RetrieverSetup {
     var bm25: BM25Options
     var fusion: FusionOptions
     var model: String?
+    var embeddingServer: EmbeddingServer?
     var vectorType: VectorType
     var queryInstruction: String?
     var precision: ComputePrecision
@@ -87,7 +104,8 @@ struct RetrieverSetup {
             return BM25Retriever(index: index, variant: bm25.bm25Variant, parameters: bm25.parameters, threads: threads)
         }
         func semantic() throws -> DenseRetriever {
-            let loaded = try EmbeddingModel.load(model ?? "", threads: threads, precision: precision)
+            let loaded = try embeddingServer.map { try $0.connect() }
+                ?? EmbeddingModel.load(model ?? "", threads: threads, precision: precision)
             let location = directory(DenseIndexing.cacheKind(for: loaded, vectorType: vectorType))
             let index: FlatDenseIndex
             if rebuild {
@@ -116,5 +134,18 @@ struct RetrieverSetup {
             return (chosen, "hybrid \(fusion.method.description) of \(lexicalName) and dense \(dense.model.identity.name), "
                         + "\(fusion.hybridCandidates) candidates each", sparse.index.documentCount)
         }
+    }
+}
+
+/// An embeddings server a command was pointed at (`--embedding-url`).
+struct EmbeddingServer {
+    var url: String
+    var model: String?
+    var batchSize: Int
+
+    func connect() throws -> EmbeddingModel {
+        let key = ProcessInfo.processInfo.environment["REASONIR_EMBEDDING_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let client = OpenAICompatibleClient(configuration: try LLMClientConfiguration(baseURL: url, model: model, apiKey: key))
+        return try EmbeddingModel.remote(client, batchSize: batchSize)
     }
 }
